@@ -1,0 +1,1 @@
+"""Local tooling: run the connector through OpenMetadata's workflow without a server."""
