@@ -1,0 +1,83 @@
+"""Cookiecutter extensions of this template, loaded through ``_extensions``.
+
+``LiteralUserValues``: cookiecutter renders every variable's value as a Jinja template,
+so a description holding ``{{ }}`` breaks the bake, and one holding an expression runs
+it. Only the template's own text (the defaults in cookiecutter.json, the hooks, the
+``{{cookiecutter.x}}`` file and folder names) is a template here; any other value is
+data and comes out exactly as typed.
+
+``QuietHookFailures``: when a hook refuses bad input, cookiecutter logs its own
+traceback under the hook's clear message. A refused input is the user's mistake, not
+a crash: the message stays, the traceback goes (for that one log record only).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent
+JINJA_SYNTAX = re.compile(r"[{][{%#]")
+PATH_REFERENCES = re.compile(r"[^{}]*(?:[{][{]\s*cookiecutter\.\w+\s*[}][}][^{}]*)+")
+HOOK_FAILURE = "hook script didn't exit successfully"
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _template_sources() -> frozenset[str]:
+    sources = set(_strings(json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text(encoding="utf-8"))))
+    sources.update(hook.read_text(encoding="utf-8") for hook in (TEMPLATE_ROOT / "hooks").glob("*.py"))
+    return frozenset(sources)
+
+
+class LiteralUserValues(Extension):
+    """Render user-supplied values as the literal text they are."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        self._template_sources = _template_sources()
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if (
+            name is not None  # a file of the template, loaded by name
+            or not JINJA_SYNTAX.search(source)
+            or source in self._template_sources
+            or PATH_REFERENCES.fullmatch(source)
+        ):
+            return source
+        # A Jinja string literal: its escapes are Python's, which JSON's are a subset of.
+        return "{{ " + json.dumps(source, ensure_ascii=False) + " }}"
+
+
+class _WithoutHookTraceback(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if HOOK_FAILURE in str(record.msg):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+class QuietHookFailures(Extension):
+    """Attach the filter to cookiecutter's hook logger, once."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        hooks_logger = logging.getLogger("cookiecutter.hooks")
+        if not any(isinstance(f, _WithoutHookTraceback) for f in hooks_logger.filters):
+            hooks_logger.addFilter(_WithoutHookTraceback())

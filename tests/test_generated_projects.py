@@ -1,0 +1,241 @@
+"""Generated projects against the real openmetadata-ingestion, oldest and newest release.
+
+Every project of a release is installed into ONE shared virtualenv (importing
+``metadata`` costs ~10 s per interpreter), then each runs its own test suite and the
+local run of each of its workflow configs in a single interpreter start.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import NEWEST_RELEASE, OLDEST_RELEASE, SERVICE_TYPES, SharedVenv, bake
+
+EXPECTED_ENTITIES = {
+    "database": {"DatabaseService", "Database", "DatabaseSchema", "Table"},
+    "dashboard": {"DashboardService", "Chart", "Dashboard"},
+    "pipeline": {"PipelineService", "Pipeline"},
+    "messaging": {"MessagingService", "Topic"},
+    "mlmodel": {"MlModelService", "MlModel"},
+    "storage": {"StorageService", "Container"},
+    "search": {"SearchService", "SearchIndex"},
+    "drive": {"DriveService", "Directory", "File"},
+}
+CSV_ENTITIES = {"DatabaseService", "Database", "DatabaseSchema", "Table"}
+
+# One interpreter start per project: its own tests, then a local run of every config.
+PROJECT_CHECK = """
+import json, sys
+from pathlib import Path
+import pytest
+code = pytest.main(["-q", "-p", "no:cacheprovider"])
+from om_local.run_local import run_local
+reports = {}
+for config in ("connector.yaml", "csv_example.yaml"):
+    if Path(config).exists():
+        reports[config] = run_local(Path(config), Path(config + ".report.json")).report
+Path("project-check.json").write_text(json.dumps({"pytest": int(code), "reports": reports}))
+"""
+
+
+@dataclass(frozen=True)
+class Generated:
+    service_type: str
+    release: str
+    include_csv_example: bool
+
+    @property
+    def id(self) -> str:
+        return f"{self.release}-{self.service_type}{'-csv' if self.include_csv_example else ''}"
+
+    @property
+    def module_name(self) -> str:
+        return f"acme_{self.service_type}"
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return {
+            "connector_name": f"Acme {self.service_type.title()}",
+            "package_name": f"acme-{self.service_type}",
+            "module_name": self.module_name,
+            "class_name": f"Acme{self.service_type.title()}Source",
+            "service_type": self.service_type,
+            "openmetadata_version": self.release,
+            "include_csv_example": self.include_csv_example,
+        }
+
+
+# Newest release: every service type with the CSV example (which then also moves into
+# the database folder); oldest: every service type it has, with and without the example.
+MATRIX = [Generated(svc, NEWEST_RELEASE, True) for svc in SERVICE_TYPES] + [
+    Generated(svc, OLDEST_RELEASE, index % 2 == 0)
+    for index, svc in enumerate(svc for svc in SERVICE_TYPES if svc != "drive")
+]
+
+
+@dataclass
+class Outcome:
+    project: Path
+    returncode: int
+    output: str
+    check: dict[str, Any]
+
+
+def _check(venv: SharedVenv, project: Path) -> Outcome:
+    completed = venv.run("-c", PROJECT_CHECK, cwd=project)
+    result_file = project / "project-check.json"
+    check = json.loads(result_file.read_text()) if result_file.exists() else {}
+    return Outcome(project, completed.returncode, completed.stdout[-6000:] + completed.stderr[-4000:], check)
+
+
+def _prepare(release: str, venv: SharedVenv, workdir: Path) -> dict[str, Outcome]:
+    cases = [case for case in MATRIX if case.release == release]
+    projects = {}
+    for case in cases:
+        baked = bake(workdir, **case.context)
+        assert baked.returncode == 0, baked.stderr
+        projects[case.id] = baked.project
+    venv.install(*projects.values())
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the machines have two cores
+        futures = {case_id: pool.submit(_check, venv, project) for case_id, project in projects.items()}
+        return {case_id: future.result() for case_id, future in futures.items()}
+
+
+@pytest.fixture(scope="session")
+def newest_outcomes(newest_venv: SharedVenv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    return _prepare(NEWEST_RELEASE, newest_venv, tmp_path_factory.mktemp("newest"))
+
+
+@pytest.fixture(scope="session")
+def oldest_outcomes(oldest_venv: SharedVenv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    return _prepare(OLDEST_RELEASE, oldest_venv, tmp_path_factory.mktemp("oldest"))
+
+
+@pytest.fixture
+def outcomes(request: pytest.FixtureRequest) -> dict[str, Outcome]:
+    case: Generated = request.param
+    name = "newest_outcomes" if case.release == NEWEST_RELEASE else "oldest_outcomes"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(("outcomes", "case"), [(c, c) for c in MATRIX], ids=[c.id for c in MATRIX], indirect=["outcomes"])
+def test_generated_project_passes_its_own_tests(outcomes: dict[str, Outcome], case: Generated) -> None:
+    outcome = outcomes[case.id]
+    assert outcome.check.get("pytest") == 0, outcome.output
+
+
+@pytest.mark.parametrize(("outcomes", "case"), [(c, c) for c in MATRIX], ids=[c.id for c in MATRIX], indirect=["outcomes"])
+def test_local_run_creates_the_service_and_its_entities(outcomes: dict[str, Outcome], case: Generated) -> None:
+    reports = outcomes[case.id].check.get("reports", {})
+    report = reports.get("connector.yaml")
+    assert report is not None, outcomes[case.id].output
+    assert report["passed"] and report["failures"] == [], report
+    assert {entity["type"] for entity in report["entities"]} == EXPECTED_ENTITIES[case.service_type]
+    service_fqn = report["entities"][0]["fqn"]
+    assert all(entity["fqn"].startswith(f"{service_fqn}.") for entity in report["entities"][1:])
+    if case.include_csv_example:
+        csv_report = reports["csv_example.yaml"]
+        assert csv_report["passed"] and csv_report["failures"] == [], csv_report
+        assert {entity["type"] for entity in csv_report["entities"]} == CSV_ENTITIES
+    else:
+        assert "csv_example.yaml" not in reports
+
+
+EDITABLE_CHECK = """
+import inspect, json, sys
+from metadata.utils.importer import import_from_module
+print(json.dumps({path: inspect.getfile(import_from_module(path)) for path in sys.argv[1:]}))
+"""
+
+
+@pytest.mark.parametrize("release", [NEWEST_RELEASE, OLDEST_RELEASE])
+def test_editable_installs_import_from_the_edited_sources(
+    release: str, request: pytest.FixtureRequest
+) -> None:
+    """The IDE flow: ``pip install -e .`` and the connector resolves to ``src/``."""
+    outcomes = request.getfixturevalue("newest_outcomes" if release == NEWEST_RELEASE else "oldest_outcomes")
+    venv = request.getfixturevalue("newest_venv" if release == NEWEST_RELEASE else "oldest_venv")
+    cases = [case for case in MATRIX if case.release == release]
+    projects = {case.id: outcomes[case.id].project for case in cases}
+    venv.install(*projects.values(), editable=True)
+    try:
+        class_paths = {}
+        for case in cases:
+            module = f"metadata.ingestion.source.{case.service_type}.{case.module_name}"
+            class_paths[f"{module}.{case.context['class_name']}"] = projects[case.id]
+            if case.include_csv_example:
+                csv_module = f"metadata.ingestion.source.database.{case.module_name}_csv"
+                class_paths[f"{csv_module}.{case.context['class_name']}Csv"] = projects[case.id]
+        completed = venv.run("-c", EDITABLE_CHECK, *class_paths, cwd=Path("/"))
+        assert completed.returncode == 0, completed.stderr[-4000:]
+        files = json.loads(completed.stdout.strip().splitlines()[-1])
+        for class_path, project in class_paths.items():
+            assert Path(files[class_path]).is_relative_to(project / "src"), (class_path, files[class_path])
+    finally:
+        venv.install(*projects.values())  # leave the regular installs for other tests
+
+
+def test_openmetadata_cli_ingests_against_the_stand_in(
+    newest_outcomes: dict[str, Outcome], newest_venv: SharedVenv
+) -> None:
+    """OpenMetadata's own ``metadata ingest -c`` runs the config against ``make stand-in``."""
+    project = newest_outcomes[f"{NEWEST_RELEASE}-database-csv"].project
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(newest_venv.python), "-m", "om_local.stand_in", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for_port(port, server)
+        config = project / "cli.yaml"
+        config.write_text(
+            (project / "connector.yaml").read_text().replace("localhost:8585", f"localhost:{port}")
+        )
+        metadata_cli = newest_venv.python.parent / "metadata"
+        completed = subprocess.run(
+            [str(metadata_cli), "ingest", "-c", str(config)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl-C: the stand-in prints what it holds
+        output, _ = server.communicate(timeout=30)
+    assert "acme_database.analytics.sales.orders" in output
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(port: int, server: subprocess.Popen[str]) -> None:
+    import socket
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"stand-in exited: {server.stdout.read() if server.stdout else ''}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError("stand-in did not start")
