@@ -83,7 +83,7 @@ class SharedVenv:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
             subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(self.path)], check=True)
-            subprocess.run([uv, "pip", "install", "--quiet", "--python", str(self.python), *self.requirements], check=True)
+            subprocess.run([uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(self.python), *self.requirements], check=True)
             marker.write_text("\n".join(self.requirements))
         return self
 
@@ -103,13 +103,3 @@ class SharedVenv:
         return subprocess.run(
             [str(self.python), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
         )
-
-
-@pytest.fixture(scope="session")
-def newest_venv() -> SharedVenv:
-    return SharedVenv(NEWEST_RELEASE).ensure()
-
-
-@pytest.fixture(scope="session")
-def oldest_venv() -> SharedVenv:
-    return SharedVenv(OLDEST_RELEASE).ensure()

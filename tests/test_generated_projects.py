@@ -8,9 +8,11 @@ local run of each of its workflow configs in a single interpreter start.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,11 +76,35 @@ class Generated:
         }
 
 
+# The newest patch of every minor release line with the Source API this template targets.
+EVERY_RELEASE = (
+    OLDEST_RELEASE,
+    "1.6.13.2",
+    "1.7.7.4",
+    "1.8.12.0",
+    "1.9.17.6",
+    "1.10.14.7",
+    "1.11.14.0",
+    "1.12.14.2",
+    "1.13.6.3",
+    NEWEST_RELEASE,
+)
+# Every run covers the oldest and the newest release; `make test-all-releases` all of them.
+RELEASES = EVERY_RELEASE if os.environ.get("TEMPLATE_ALL_RELEASES") else (OLDEST_RELEASE, NEWEST_RELEASE)
+
+
+def _has_drive(release: str) -> bool:
+    major, minor = (int(part) for part in release.split(".")[:2])
+    return (major, minor) >= (1, 9)
+
+
 # Newest release: every service type with the CSV example (which then also moves into
-# the database folder); oldest: every service type it has, with and without the example.
-MATRIX = [Generated(svc, NEWEST_RELEASE, True) for svc in SERVICE_TYPES] + [
-    Generated(svc, OLDEST_RELEASE, index % 2 == 0)
-    for index, svc in enumerate(svc for svc in SERVICE_TYPES if svc != "drive")
+# the database folder); other releases: every service type they have, with and
+# without the example.
+MATRIX = [
+    Generated(svc, release, True if release == NEWEST_RELEASE else index % 2 == 0)
+    for release in RELEASES
+    for index, svc in enumerate(svc for svc in SERVICE_TYPES if svc != "drive" or _has_drive(release))
 ]
 
 
@@ -110,34 +136,35 @@ def _prepare(release: str, venv: SharedVenv, workdir: Path) -> dict[str, Outcome
         return {case_id: future.result() for case_id, future in futures.items()}
 
 
-@pytest.fixture(scope="session")
-def newest_outcomes(newest_venv: SharedVenv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    return _prepare(NEWEST_RELEASE, newest_venv, tmp_path_factory.mktemp("newest"))
+ReleaseOutcomes = Callable[[str], tuple[SharedVenv, dict[str, Outcome]]]
 
 
 @pytest.fixture(scope="session")
-def oldest_outcomes(oldest_venv: SharedVenv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    return _prepare(OLDEST_RELEASE, oldest_venv, tmp_path_factory.mktemp("oldest"))
+def release_outcomes(tmp_path_factory: pytest.TempPathFactory) -> ReleaseOutcomes:
+    """Per release, once: its shared venv and the outcome of each of its projects."""
+    done: dict[str, tuple[SharedVenv, dict[str, Outcome]]] = {}
+
+    def outcomes(release: str) -> tuple[SharedVenv, dict[str, Outcome]]:
+        if release not in done:
+            venv = SharedVenv(release).ensure()
+            done[release] = venv, _prepare(release, venv, tmp_path_factory.mktemp(f"om-{release}"))
+        return done[release]
+
+    return outcomes
 
 
-@pytest.fixture
-def outcomes(request: pytest.FixtureRequest) -> dict[str, Outcome]:
-    case: Generated = request.param
-    name = "newest_outcomes" if case.release == NEWEST_RELEASE else "oldest_outcomes"
-    return request.getfixturevalue(name)  # type: ignore[no-any-return]
-
-
-@pytest.mark.parametrize(("outcomes", "case"), [(c, c) for c in MATRIX], ids=[c.id for c in MATRIX], indirect=["outcomes"])
-def test_generated_project_passes_its_own_tests(outcomes: dict[str, Outcome], case: Generated) -> None:
-    outcome = outcomes[case.id]
+@pytest.mark.parametrize("case", MATRIX, ids=[case.id for case in MATRIX])
+def test_generated_project_passes_its_own_tests(release_outcomes: ReleaseOutcomes, case: Generated) -> None:
+    outcome = release_outcomes(case.release)[1][case.id]
     assert outcome.check.get("pytest") == 0, outcome.output
 
 
-@pytest.mark.parametrize(("outcomes", "case"), [(c, c) for c in MATRIX], ids=[c.id for c in MATRIX], indirect=["outcomes"])
-def test_local_run_creates_the_service_and_its_entities(outcomes: dict[str, Outcome], case: Generated) -> None:
-    reports = outcomes[case.id].check.get("reports", {})
+@pytest.mark.parametrize("case", MATRIX, ids=[case.id for case in MATRIX])
+def test_local_run_creates_the_service_and_its_entities(release_outcomes: ReleaseOutcomes, case: Generated) -> None:
+    outcome = release_outcomes(case.release)[1][case.id]
+    reports = outcome.check.get("reports", {})
     report = reports.get("connector.yaml")
-    assert report is not None, outcomes[case.id].output
+    assert report is not None, outcome.output
     assert report["passed"] and report["failures"] == [], report
     assert {entity["type"] for entity in report["entities"]} == EXPECTED_ENTITIES[case.service_type]
     service_fqn = report["entities"][0]["fqn"]
@@ -157,13 +184,10 @@ print(json.dumps({path: inspect.getfile(import_from_module(path)) for path in sy
 """
 
 
-@pytest.mark.parametrize("release", [NEWEST_RELEASE, OLDEST_RELEASE])
-def test_editable_installs_import_from_the_edited_sources(
-    release: str, request: pytest.FixtureRequest
-) -> None:
+@pytest.mark.parametrize("release", RELEASES)
+def test_editable_installs_import_from_the_edited_sources(release: str, release_outcomes: ReleaseOutcomes) -> None:
     """The IDE flow: ``pip install -e .`` and the connector resolves to ``src/``."""
-    outcomes = request.getfixturevalue("newest_outcomes" if release == NEWEST_RELEASE else "oldest_outcomes")
-    venv = request.getfixturevalue("newest_venv" if release == NEWEST_RELEASE else "oldest_venv")
+    venv, outcomes = release_outcomes(release)
     cases = [case for case in MATRIX if case.release == release]
     projects = {case.id: outcomes[case.id].project for case in cases}
     venv.install(*projects.values(), editable=True)
@@ -184,11 +208,10 @@ def test_editable_installs_import_from_the_edited_sources(
         venv.install(*projects.values())  # leave the regular installs for other tests
 
 
-def test_openmetadata_cli_ingests_against_the_stand_in(
-    newest_outcomes: dict[str, Outcome], newest_venv: SharedVenv
-) -> None:
+def test_openmetadata_cli_ingests_against_the_stand_in(release_outcomes: ReleaseOutcomes) -> None:
     """OpenMetadata's own ``metadata ingest -c`` runs the config against ``make stand-in``."""
-    project = newest_outcomes[f"{NEWEST_RELEASE}-database-csv"].project
+    newest_venv, outcomes = release_outcomes(NEWEST_RELEASE)
+    project = outcomes[f"{NEWEST_RELEASE}-database-csv"].project
     port = _free_port()
     server = subprocess.Popen(
         [str(newest_venv.python), "-m", "om_local.stand_in", "--port", str(port)],

@@ -10,13 +10,17 @@ import ast
 import itertools
 import json
 import re
-import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 
 from .conftest import SERVICE_TYPES, bake
 
@@ -145,7 +149,7 @@ def baked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     context = CASES[request.param]
     result = bake(tmp_path_factory.mktemp(request.param), **context)
     assert result.returncode == 0, result.stderr
-    recorded = json.loads((result.output_dir / _package(result.output_dir) / ".cookiecutter.json").read_text())
+    recorded = json.loads((result.output_dir / _package(result.output_dir) / ".cookiecutter.json").read_text())["cookiecutter"]
     return recorded, result.output_dir / _package(result.output_dir)
 
 
@@ -225,7 +229,7 @@ def test_workflow_configs_name_the_generated_class(baked: tuple[dict[str, Any], 
 def test_derived_names_follow_the_connector_name(tmp_path: Path) -> None:
     result = bake(tmp_path, connector_name="Acme CRM: Sales & Leads", ide="none", ci="none")
     assert result.returncode == 0, result.stderr
-    recorded = json.loads((result.project.parent / "acme-crm-sales-leads" / ".cookiecutter.json").read_text())
+    recorded = json.loads((result.output_dir / "acme-crm-sales-leads" / ".cookiecutter.json").read_text())["cookiecutter"]
     assert (recorded["package_name"], recorded["module_name"], recorded["class_name"]) == (
         "acme-crm-sales-leads",
         "acme_crm_sales_leads",

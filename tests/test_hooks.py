@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import TEMPLATE, bake
+from .conftest import NEWEST_RELEASE, OLDEST_RELEASE, TEMPLATE, SharedVenv, bake
 
 
 def _load(name: str) -> ModuleType:
@@ -197,12 +197,13 @@ def test_github_expressions_are_not_leftover_jinja() -> None:
     assert not post_gen.leftover_template_syntax("python-version: ${{ matrix.python }}", VALID)
 
 
-def test_builtin_connector_list_is_current(newest_venv: Any) -> None:
-    """The refused module names cover what the installed OpenMetadata release ships."""
-    listing = newest_venv.run(
+@pytest.mark.parametrize("release", [OLDEST_RELEASE, NEWEST_RELEASE])
+def test_builtin_connector_list_is_current(release: str) -> None:
+    """The refused module names cover what OpenMetadata ships, oldest and newest release."""
+    listing = SharedVenv(release).ensure().run(
         "-c",
         "import importlib.util, json, os; "
-        "root = os.path.dirname(importlib.util.find_spec('metadata').origin); "
+        "root = list(importlib.util.find_spec('metadata').submodule_search_locations)[0]; "
         "base = os.path.join(root, 'ingestion', 'source'); "
         "print(json.dumps({s: sorted(n[:-3] if n.endswith('.py') else n for n in os.listdir(os.path.join(base, s)) "
         "if not n.startswith('_')) for s in os.listdir(base) if os.path.isdir(os.path.join(base, s))}))",

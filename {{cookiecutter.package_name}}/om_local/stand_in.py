@@ -28,6 +28,8 @@ from importlib.metadata import version as installed_version
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from metadata.generated.schema.type.bulkOperationResult import BulkOperationResult
+from metadata.generated.schema.type.bulkOperationResult import Response as BulkResponse
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.utils.fqn import quote_name
 from pydantic import BaseModel, ValidationError
@@ -387,16 +389,20 @@ class Api:
             else:
                 passed.append({"request": name, "status": HTTPStatus.OK.value})
         total = len(passed) + len(failed)
-        status = "success" if not failed else "failure" if not passed else "partialSuccess"
-        return {
+        result = {
             "dryRun": False,
-            "status": status,
+            "status": "success" if not failed else "failure" if not passed else "partialSuccess",
             "numberOfRowsProcessed": total,
             "numberOfRowsPassed": len(passed),
             "numberOfRowsFailed": len(failed),
             "successRequest": passed,
             "failedRequest": failed,
         }
+        # The shape of this release's model: older ones have fewer fields per request.
+        request_fields = BulkResponse.model_fields
+        for key in ("successRequest", "failedRequest"):
+            result[key] = [{k: v for k, v in item.items() if k in request_fields} for item in result[key]]
+        return BulkOperationResult.model_validate(result).model_dump(mode="json", exclude_none=True)
 
     def unsupported(self, method: str, path: str, query: str, payload: Any) -> tuple[HTTPStatus, Any]:
         raise ApiError(HTTPStatus.NOT_IMPLEMENTED, f"The stand-in does not implement {method} {path}")

@@ -118,3 +118,24 @@ def test_secrets_never_reach_the_output_or_the_report(
     for secret in ("jwt-secret-value-123", "api-secret-value-456"):
         assert secret not in captured.out + captured.err
         assert secret not in report.read_text()
+{%- if svc == "database" %}
+
+
+def test_a_request_the_server_refuses_fails_the_run_with_its_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from collections.abc import Iterator
+
+    from metadata.generated.schema.entity.data.table import DataType
+    from metadata.ingestion.source.database import {{ cookiecutter.module_name }} as connector
+
+    def tables(self: connector.{{ cookiecutter.class_name }}Client) -> Iterator[connector.RemoteTable]:
+        yield connector.RemoteTable("db", "schema", "t", "", (("code", DataType.VARCHAR),))
+
+    monkeypatch.setattr(connector.{{ cookiecutter.class_name }}Client, "list_tables", tables)
+    with StandIn() as server:
+        result = run(project_config("connector.yaml"), server)
+
+    assert not result.passed
+    assert any("dataLength must not be null" in failure["error"] for failure in result.failures)
+{%- endif %}

@@ -94,7 +94,8 @@ def test_bulk_requests_succeed_or_fail_one_by_one(
 
     assert response.status_code == 200
     result = BulkOperationResult.model_validate(response.json())
-    assert result.numberOfRowsPassed is not None and result.numberOfRowsPassed.root == 1
+    assert result.numberOfRowsFailed is not None
+    assert result.numberOfRowsFailed.root == 1
     assert result.failedRequest is not None
     assert [failure.request for failure in result.failedRequest] == ["no_length"]
     assert "dataLength must not be null" in (result.failedRequest[0].message or "")

@@ -157,9 +157,8 @@ _ALIASES: dict[str, DataType] = {
 }
 # Every DataType by name and value too: int, varchar, timestamp, json, uuid, measure hidden...
 _DATA_TYPES: dict[str, DataType] = {
-    **{spelling: member for member in DataType for spelling in (member.name, member.value)},
-}
-_DATA_TYPES = {spelling.lower(): member for spelling, member in _DATA_TYPES.items()} | _ALIASES
+    spelling.lower(): member for member in DataType for spelling in (member.name, member.value)
+} | _ALIASES
 
 _WORDS = r"[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*"
 _SPELLING = re.compile(
@@ -192,8 +191,7 @@ def parse_options(connection: CustomDatabaseConnection) -> {{ C }}CsvOptions:
         return {{ C }}CsvOptions.model_validate(options)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'connectionOptions'}: "
-            f"{error['msg']}"
+            f"{'.'.join(str(part) for part in error['loc']) or 'connectionOptions'}: {error['msg']}"
             for error in exc.errors()
         )
         raise InvalidSourceException(f"Invalid connectionOptions: {problems}") from None
@@ -215,11 +213,9 @@ def parse_data_type(spelling: str) -> dict[str, Any]:
     fields: dict[str, Any] = {"dataType": data_type}
     args, element = match["args"], match["element"]
     if data_type in LENGTH_TYPES:
-        fields["dataLength"] = (
-            DEFAULT_DATA_LENGTH if args is None else _numbers(args, base, "a length")[0]
-        )
+        fields["dataLength"] = DEFAULT_DATA_LENGTH if args is None else _numbers(args, base, 1)[0]
     elif data_type in PRECISION_TYPES and args is not None:
-        fields.update(_precision_and_scale(_numbers(args, base, "a precision and a scale")))
+        fields.update(_precision_and_scale(_numbers(args, base, 2)))
     if element is not None and data_type not in NESTED_TYPES:
         raise ValueError(f"{base} takes no <...>")
     if data_type is DataType.ARRAY:
@@ -228,12 +224,12 @@ def parse_data_type(spelling: str) -> dict[str, Any]:
     return fields
 
 
-def _numbers(args: str, base: str, expected: str) -> list[int]:
+def _numbers(args: str, base: str, at_most: int) -> list[int]:
+    """The whole numbers in ``(...)`` of a spelling: a length, or a precision and a scale."""
     parts = [part.strip() for part in args.split(",")]
-    if len(parts) > expected.count(" a ") + 1 or not all(
-        part.isascii() and part.isdigit() for part in parts
-    ):
-        raise ValueError(f"{base} takes {expected} in (...), got ({args})")
+    if len(parts) > at_most or not all(part.isascii() and part.isdigit() for part in parts):
+        wanted = "a length" if at_most == 1 else "a precision and an optional scale"
+        raise ValueError(f"{base} takes {wanted} in (...), got ({args})")
     return [int(part) for part in parts]
 
 
@@ -452,7 +448,9 @@ class {{ C }}Csv(Source):
         yield Either(
             right=CreateDatabaseRequest(name=self.options.business_unit, service=self.service_name)
         )
-        yield Either(right=CreateDatabaseSchemaRequest(name=DEFAULT_SCHEMA, database=self.database_fqn))
+        yield Either(
+            right=CreateDatabaseSchemaRequest(name=DEFAULT_SCHEMA, database=self.database_fqn)
+        )
 
     def _tables(self, reader: _reader) -> Iterator[Either]:
         """One ``Either`` per row, read one row at a time."""
@@ -493,7 +491,9 @@ class {{ C }}Csv(Source):
         request = CreateTableRequest(
             name=name,
             databaseSchema=self.schema_fqn,
-            columns=self._columns(column_names.split(LIST_SEPARATOR), column_types.split(LIST_SEPARATOR)),
+            columns=self._columns(
+                column_names.split(LIST_SEPARATOR), column_types.split(LIST_SEPARATOR)
+            ),
         )
         self._seen.add(name)
         return request
@@ -503,17 +503,19 @@ class {{ C }}Csv(Source):
             raise RowError(f"{len(names)} column names but {len(spellings)} column types")
         columns: list[Column] = []
         problems: list[str] = []
-        for position, (raw_name, raw_spelling) in enumerate(zip(names, spellings), start=1):
+        for position, (raw_name, raw_spelling) in enumerate(zip(names, spellings, strict=True), start=1):
             name, spelling = raw_name.strip(), raw_spelling.strip()
             fields = self._types.get(spelling)
             if fields is None:
                 fields = self._parse(spelling)
             if not name:
                 problems.append(f"column {position} has an empty name")
+            elif not spelling:
+                problems.append(f"column {name!r} has no data type")
             elif type(fields) is str:
                 problems.append(f"column {name!r} has data type {spelling!r}: {fields}")
             else:
-                columns.append(Column(name=name, dataTypeDisplay=spelling, **fields))  # type: ignore[arg-type]
+                columns.append(Column(name=name, dataTypeDisplay=spelling, **fields))
         if not problems and len({column.name.root for column in columns}) != len(columns):
             problems.append("a column name appears twice")
         if problems:
@@ -523,7 +525,7 @@ class {{ C }}Csv(Source):
     def _parse(self, spelling: str) -> dict[str, Any] | str:
         """Parse a type spelling once; later rows find it in ``self._types``."""
         try:
-            fields: dict[str, Any] | str = parse_data_type(spelling) if spelling else "no data type"
+            fields: dict[str, Any] | str = parse_data_type(spelling)
         except ValueError as err:
             fields = str(err)
         if len(self._types) < TYPE_CACHE_SIZE:
@@ -546,7 +548,8 @@ class {{ C }}Csv(Source):
 def _problem(err: Exception) -> str:
     if isinstance(err, ValidationError):
         return "; ".join(
-            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in err.errors()
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in err.errors()
         )
     return str(err)
 
