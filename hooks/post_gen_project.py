@@ -185,7 +185,10 @@ def _source_class_problems(project: Path, config: Path) -> Iterator[str]:
     if not module_file.is_file():
         yield f"{config.name}: sourcePythonClass {class_path} names a missing module {module_file.relative_to(project)}"
         return
-    tree = ast.parse(module_file.read_text(encoding="utf-8"))
+    try:
+        tree = ast.parse(module_file.read_text(encoding="utf-8"))
+    except SyntaxError:
+        return  # reported as a parse problem
     if not any(isinstance(node, ast.ClassDef) and node.name == class_name for node in tree.body):
         yield f"{config.name}: sourcePythonClass {class_path} names a class missing from {module_file.relative_to(project)}"
 

@@ -192,7 +192,9 @@ def _uninstall(redact: Redactor) -> None:
 
 def _handlers() -> list[logging.Handler]:
     loggers = [logging.getLogger()] + [
-        logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
     ]
     return [handler for logger in loggers for handler in logger.handlers]
 
@@ -213,15 +215,21 @@ def _print(result: RunResult, redact: Redactor) -> None:
             summary = ", ".join(f"{key} {value}" for key, value in numbers.items())
             print(f"  {step}: {summary}", file=out)
     for failure in result.failures:
-        print(redact(f"  FAILED [{failure['step']}] {failure['name']}: {failure['error']}"), file=out)
+        print(
+            redact(f"  FAILED [{failure['step']}] {failure['name']}: {failure['error']}"), file=out
+        )
     verdict = "passed" if result.passed else "FAILED (below successThreshold)"
     print(f"\nRun {verdict}.", file=out)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run a workflow config against a local stand-in server.")
+    parser = argparse.ArgumentParser(
+        description="Run a workflow config against a local stand-in server."
+    )
     parser.add_argument("config", type=Path, help="workflow config (YAML or JSON)")
-    parser.add_argument("--report", type=Path, help="write the entities, failures and status as JSON")
+    parser.add_argument(
+        "--report", type=Path, help="write the entities, failures and status as JSON"
+    )
     args = parser.parse_args(argv)
     result = run_local(args.config, args.report)
     if result.error:

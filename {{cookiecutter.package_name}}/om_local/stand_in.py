@@ -15,6 +15,7 @@ Serve it in the foreground for ``metadata ingest -c <config>`` or an Airflow DAG
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import re
@@ -32,7 +33,7 @@ from metadata.generated.schema.type.bulkOperationResult import BulkOperationResu
 from metadata.generated.schema.type.bulkOperationResult import Response as BulkResponse
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.utils.fqn import quote_name
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 API_PREFIX = "/api/v1"
 
@@ -52,17 +53,17 @@ class Kind:
     references: tuple[tuple[str, str], ...] = ()
 
     @property
-    def entity_class(self) -> type[BaseModel]:
+    def entity_class(self) -> type[Any]:
         return _class(f"metadata.generated.schema.entity.{self.entity_module}", self.name)
 
     @property
-    def create_class(self) -> type[BaseModel]:
+    def create_class(self) -> type[Any]:
         return _class(
             f"metadata.generated.schema.api.{self.create_module}", f"Create{self.name}Request"
         )
 
 
-def _class(module: str, name: str) -> type[BaseModel]:
+def _class(module: str, name: str) -> type[Any]:
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
@@ -77,9 +78,23 @@ def _service(name: str, folder: str) -> Kind:
 
 KINDS: tuple[Kind, ...] = (
     _service("Database", "database"),
-    Kind("Database", "database", "data.database", "data.createDatabase", (("service", "DatabaseService"),)),
-    Kind("DatabaseSchema", "databaseSchema", "data.databaseSchema", "data.createDatabaseSchema", (("database", "Database"),)),
-    Kind("Table", "table", "data.table", "data.createTable", (("databaseSchema", "DatabaseSchema"),)),
+    Kind(
+        "Database",
+        "database",
+        "data.database",
+        "data.createDatabase",
+        (("service", "DatabaseService"),),
+    ),
+    Kind(
+        "DatabaseSchema",
+        "databaseSchema",
+        "data.databaseSchema",
+        "data.createDatabaseSchema",
+        (("database", "Database"),),
+    ),
+    Kind(
+        "Table", "table", "data.table", "data.createTable", (("databaseSchema", "DatabaseSchema"),)
+    ),
     _service("Dashboard", "dashboard"),
     Kind("Chart", "chart", "data.chart", "data.createChart", (("service", "DashboardService"),)),
     Kind(
@@ -91,11 +106,19 @@ KINDS: tuple[Kind, ...] = (
         (("charts", "Chart"),),
     ),
     _service("Pipeline", "pipeline"),
-    Kind("Pipeline", "pipeline", "data.pipeline", "data.createPipeline", (("service", "PipelineService"),)),
+    Kind(
+        "Pipeline",
+        "pipeline",
+        "data.pipeline",
+        "data.createPipeline",
+        (("service", "PipelineService"),),
+    ),
     _service("Messaging", "messaging"),
     Kind("Topic", "topic", "data.topic", "data.createTopic", (("service", "MessagingService"),)),
     _service("MlModel", "mlmodel"),
-    Kind("MlModel", "mlmodel", "data.mlmodel", "data.createMlModel", (("service", "MlModelService"),)),
+    Kind(
+        "MlModel", "mlmodel", "data.mlmodel", "data.createMlModel", (("service", "MlModelService"),)
+    ),
     _service("Storage", "storage"),
     Kind(
         "Container",
@@ -105,7 +128,13 @@ KINDS: tuple[Kind, ...] = (
         (("parent", "Container"), ("service", "StorageService")),
     ),
     _service("Search", "search"),
-    Kind("SearchIndex", "searchIndex", "data.searchIndex", "data.createSearchIndex", (("service", "SearchService"),)),
+    Kind(
+        "SearchIndex",
+        "searchIndex",
+        "data.searchIndex",
+        "data.createSearchIndex",
+        (("service", "SearchService"),),
+    ),
     _service("Drive", "drive"),
     Kind(
         "Directory",
@@ -151,7 +180,10 @@ def _column_errors(columns: list[dict[str, Any]], path: str = "") -> Iterator[st
     for column in columns:
         name = f"{path}{column.get('name')}"
         data_type = column.get("dataType")
-        if data_type in ("CHAR", "VARCHAR", "BINARY", "VARBINARY") and column.get("dataLength") is None:
+        if (
+            data_type in ("CHAR", "VARCHAR", "BINARY", "VARBINARY")
+            and column.get("dataLength") is None
+        ):
             yield "For column data types char, varchar, binary, varbinary dataLength must not be null"
         if data_type == "ARRAY" and not column.get("arrayDataType"):
             yield "For column data type array, arrayDataType must not be null"
@@ -168,7 +200,9 @@ class Store:
 
     def __init__(self) -> None:
         self.kinds = _available_kinds()
-        self.routes = {OpenMetadata.get_suffix(kind.entity_class): kind for kind in self.kinds.values()}
+        self.routes = {
+            OpenMetadata.get_suffix(kind.entity_class): kind for kind in self.kinds.values()
+        }
         self._by_fqn: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in self.kinds}
         self._by_id: dict[str, tuple[str, str]] = {}
         self._parents: dict[str, str | None] = {}  # entity id -> parent entity id
@@ -194,7 +228,9 @@ class Store:
         with self._lock:
             found = self._by_id.get(entity_id)
             if found is None or found[0] != kind.name:
-                raise ApiError(HTTPStatus.NOT_FOUND, f"{kind.ref_type} instance for {entity_id} not found")
+                raise ApiError(
+                    HTTPStatus.NOT_FOUND, f"{kind.ref_type} instance for {entity_id} not found"
+                )
             return self._by_fqn[kind.name][found[1]]
 
     def put(self, kind: Kind, payload: Any) -> tuple[dict[str, Any], bool]:
@@ -261,7 +297,9 @@ class Store:
         entity: dict[str, Any] = {
             key: value
             for key, value in data.items()
-            if key in entity_class.model_fields and key not in linked and key not in ("domains", "dataProducts")
+            if key in entity_class.model_fields
+            and key not in linked
+            and key not in ("domains", "dataProducts")
         }
         entity.update(references)
         if parent is not None:
@@ -304,7 +342,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: StandInServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
 
@@ -333,7 +371,10 @@ class _Handler(BaseHTTPRequestHandler):
         except ApiError as err:
             status, answer = err.status, {"code": err.status.value, "message": err.message}
         except json.JSONDecodeError as err:
-            status, answer = HTTPStatus.BAD_REQUEST, {"code": 400, "message": f"Invalid JSON: {err}"}
+            status, answer = (
+                HTTPStatus.BAD_REQUEST,
+                {"code": 400, "message": f"Invalid JSON: {err}"},
+            )
         data = json.dumps(answer).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -360,7 +401,11 @@ class Api:
 
     def get(self, method: str, path: str, query: str, payload: Any) -> tuple[HTTPStatus, Any]:
         if path == f"{API_PREFIX}/system/version":
-            return HTTPStatus.OK, {"version": self.server_version, "revision": "stand-in", "timestamp": 0}
+            return HTTPStatus.OK, {
+                "version": self.server_version,
+                "revision": "stand-in",
+                "timestamp": 0,
+            }
         kind, rest = self._kind(path)
         if rest.startswith("/name/"):
             return HTTPStatus.OK, self.store.get(kind, unquote(rest[len("/name/") :]))
@@ -389,7 +434,7 @@ class Api:
             else:
                 passed.append({"request": name, "status": HTTPStatus.OK.value})
         total = len(passed) + len(failed)
-        result = {
+        result: dict[str, Any] = {
             "dryRun": False,
             "status": "success" if not failed else "failure" if not passed else "partialSuccess",
             "numberOfRowsProcessed": total,
@@ -401,11 +446,17 @@ class Api:
         # The shape of this release's model: older ones have fewer fields per request.
         request_fields = BulkResponse.model_fields
         for key in ("successRequest", "failedRequest"):
-            result[key] = [{k: v for k, v in item.items() if k in request_fields} for item in result[key]]
+            result[key] = [
+                {k: v for k, v in item.items() if k in request_fields} for item in result[key]
+            ]
         return BulkOperationResult.model_validate(result).model_dump(mode="json", exclude_none=True)
 
-    def unsupported(self, method: str, path: str, query: str, payload: Any) -> tuple[HTTPStatus, Any]:
-        raise ApiError(HTTPStatus.NOT_IMPLEMENTED, f"The stand-in does not implement {method} {path}")
+    def unsupported(
+        self, method: str, path: str, query: str, payload: Any
+    ) -> tuple[HTTPStatus, Any]:
+        raise ApiError(
+            HTTPStatus.NOT_IMPLEMENTED, f"The stand-in does not implement {method} {path}"
+        )
 
 
 class StandInServer(ThreadingHTTPServer):
@@ -420,7 +471,9 @@ class StandInServer(ThreadingHTTPServer):
 class StandIn:
     """Run the stand-in in a background thread: ``with StandIn() as server: ...``."""
 
-    def __init__(self, port: int = 0, server_version: str | None = None, verbose: bool = False) -> None:
+    def __init__(
+        self, port: int = 0, server_version: str | None = None, verbose: bool = False
+    ) -> None:
         self.store = Store()
         version = server_version or installed_version("openmetadata-ingestion")
         self._server = StandInServer(port, Api(self.store, version), verbose)
@@ -461,15 +514,16 @@ def entity_tree(store: Store) -> list[tuple[int, str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--port", type=int, default=8585)
-    parser.add_argument("--server-version", help="version to report (default: the installed client's)")
+    parser.add_argument(
+        "--server-version", help="version to report (default: the installed client's)"
+    )
     args = parser.parse_args(argv)
     server = StandIn(args.port, args.server_version, verbose=True)
-    print(f"OpenMetadata stand-in serving {server.api_url.replace('127.0.0.1', 'localhost')} (Ctrl-C to stop)")
-    with server:
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+    print(
+        f"OpenMetadata stand-in serving {server.api_url.replace('127.0.0.1', 'localhost')} (Ctrl-C to stop)"
+    )
+    with server, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the foreground server
+        threading.Event().wait()
     for depth, kind, fqn in entity_tree(server.store):
         print(f"{'  ' * depth}{kind:<16} {fqn}")
     return 0

@@ -23,9 +23,8 @@ from metadata.ingestion.api.parser import parse_workflow_config_gracefully
 from metadata.ingestion.api.steps import InvalidSourceException, Source
 from metadata.ingestion.connections.test_connections import SourceConnectionException
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
-from metadata.utils.importer import import_from_module
-
 from metadata.ingestion.source.{{ svc }} import {{ cookiecutter.module_name }} as connector
+from metadata.utils.importer import import_from_module
 
 from .conftest import project_config
 

@@ -44,7 +44,7 @@ def create_schema(om_client: OpenMetadata) -> None:
 
 
 def test_a_child_of_a_missing_parent_is_refused_with_404(om_client: OpenMetadata) -> None:
-    with pytest.raises(APIError, match="databaseSchema instance for svc.db.schema not found"):
+    with pytest.raises(APIError, match=r"databaseSchema instance for svc\.db\.schema not found"):
         om_client.create_or_update(table(dataType=DataType.INT))
 
 

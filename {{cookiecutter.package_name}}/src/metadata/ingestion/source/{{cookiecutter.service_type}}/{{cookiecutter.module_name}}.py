@@ -21,6 +21,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from metadata.generated.schema.api.data.create{{ {"database": "Database", "dashboard": "Chart", "pipeline": "Pipeline", "messaging": "Topic", "mlmodel": "MlModel", "storage": "Container", "search": "SearchIndex", "drive": "Directory"}[svc] }} import (
@@ -74,7 +75,9 @@ from metadata.ingestion.connections.test_connections import (
     raise_test_connection_exception,
 )
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
+{%- if svc in ("database", "dashboard", "drive") %}
 from metadata.utils import fqn
+{%- endif %}
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 SERVICE_DISPLAY_NAME = {{ cookiecutter.connector_name | tojson }}
@@ -102,12 +105,10 @@ def parse_options(connection: Custom{{ S }}Connection) -> {{ C }}Options:
         return {{ C }}Options.model_validate(options)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'connectionOptions'}: "
-            f"{error['msg']}"
+            f"{'.'.join(str(part) for part in error['loc']) or 'connectionOptions'}: {error['msg']}"
             for error in exc.errors()
         )
         raise InvalidSourceException(f"Invalid connectionOptions: {problems}") from None
-
 {% if svc == "database" %}
 
 @dataclass(frozen=True)
@@ -256,7 +257,9 @@ class {{ C }}Client:
         )
 {%- elif svc == "drive" %}
     def list_files(self) -> Iterator[RemoteFile]:
-        yield RemoteFile(directory="reports", name="q1_summary.pdf", description="Quarterly summary.")
+        yield RemoteFile(
+            directory="reports", name="q1_summary.pdf", description="Quarterly summary."
+        )
 {%- endif %}
 
     def close(self) -> None:
@@ -286,7 +289,15 @@ def test_connection(
         ),
     ]
     return _test_connection_steps(metadata, steps, automation_workflow)
+{% if svc in ("database", "dashboard") %}
 
+def _fqn(entity: type[BaseModel], **parts: str) -> str:
+    """The fully qualified name OpenMetadata gives ``entity`` (dotted names quoted)."""
+    built = fqn.build(None, entity, **parts)
+    if built is None:
+        raise ValueError(f"Cannot build the FQN of a {entity.__name__} from {parts}")
+    return built
+{% endif %}
 
 def _either(name: str, build: Callable[[], Iterable[BaseModel]]) -> Iterator[Either]:
     """Yield what ``build`` makes, or one ``left`` naming ``name`` if it fails."""
@@ -310,10 +321,18 @@ class {{ C }}(Source):
 
     def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
         super().__init__()
+        connection = config.serviceConnection.root.config if config.serviceConnection else None
+        if not isinstance(connection, Custom{{ S }}Connection):
+            raise InvalidSourceException(
+                f"Expected Custom{{ S }}Connection, but got {type(connection).__name__}"
+            )
+        if not config.serviceName:
+            raise InvalidSourceException("source.serviceName is required")
         self.config = config
         self.metadata = metadata
-        self.service_connection: Custom{{ S }}Connection = config.serviceConnection.root.config  # type: ignore[union-attr]
-        self.client = get_connection(self.service_connection)
+        self.service_name: str = config.serviceName
+        self.service_connection = connection
+        self.client = get_connection(connection)
 
     @classmethod
     def create(
@@ -322,13 +341,7 @@ class {{ C }}(Source):
         metadata: OpenMetadata,
         pipeline_name: str | None = None,
     ) -> {{ C }}:
-        config = WorkflowSource.model_validate(config_dict)
-        connection = config.serviceConnection.root.config if config.serviceConnection else None
-        if not isinstance(connection, Custom{{ S }}Connection):
-            raise InvalidSourceException(
-                f"Expected Custom{{ S }}Connection, but got {type(connection).__name__}"
-            )
-        return cls(config, metadata)
+        return cls(WorkflowSource.model_validate(config_dict), metadata)
 
     def prepare(self) -> None:
         """Called once before ``_iter``: nothing to prepare in this connector yet."""
@@ -336,10 +349,6 @@ class {{ C }}(Source):
     def test_connection(self) -> None:
         result = test_connection(self.metadata, self.client, self.service_connection)
         raise_test_connection_exception(result)
-
-    @property
-    def service_name(self) -> str:
-        return self.config.serviceName
 
     def _iter(self) -> Iterable[Either]:
         yield Either(
@@ -354,15 +363,12 @@ class {{ C }}(Source):
 {%- if svc == "database" %}
         seen: set[str] = set()
         for table in self.client.list_tables():
-            yield from _either(table.name, lambda table=table: self._table_requests(table, seen))
+            yield from _either(table.name, partial(self._table_requests, table, seen))
 
     def _table_requests(self, table: RemoteTable, seen: set[str]) -> list[BaseModel]:
         """The table, preceded by its database and schema the first time they appear."""
-        database_fqn = fqn.build(
-            None, Database, service_name=self.service_name, database_name=table.database
-        )
-        schema_fqn = fqn.build(
-            None,
+        database_fqn = _fqn(Database, service_name=self.service_name, database_name=table.database)
+        schema_fqn = _fqn(
             DatabaseSchema,
             service_name=self.service_name,
             database_name=table.database,
@@ -378,14 +384,16 @@ class {{ C }}(Source):
                 name=table.name,
                 description=table.description,
                 databaseSchema=schema_fqn,
-                columns=[Column(name=name, dataType=data_type) for name, data_type in table.columns],
+                columns=[
+                    Column(name=name, dataType=data_type) for name, data_type in table.columns
+                ],
             )
         )
         seen.update((database_fqn, schema_fqn))  # only once every request was built
         return requests
 {%- elif svc == "dashboard" %}
         for dashboard in self.client.list_dashboards():
-            yield from _either(dashboard.name, lambda dashboard=dashboard: self._dashboard_requests(dashboard))
+            yield from _either(dashboard.name, partial(self._dashboard_requests, dashboard))
 
     def _dashboard_requests(self, dashboard: RemoteDashboard) -> list[BaseModel]:
         """The charts, then the dashboard that references them by FQN."""
@@ -405,7 +413,7 @@ class {{ C }}(Source):
                 description=dashboard.description,
                 service=self.service_name,
                 charts=[
-                    fqn.build(None, Chart, service_name=self.service_name, chart_name=chart.name)
+                    _fqn(Chart, service_name=self.service_name, chart_name=chart.name)
                     for chart in dashboard.charts
                 ],
             )
@@ -413,7 +421,7 @@ class {{ C }}(Source):
         return requests
 {%- elif svc == "pipeline" %}
         for pipeline in self.client.list_pipelines():
-            yield from _either(pipeline.name, lambda pipeline=pipeline: self._pipeline_requests(pipeline))
+            yield from _either(pipeline.name, partial(self._pipeline_requests, pipeline))
 
     def _pipeline_requests(self, pipeline: RemotePipeline) -> list[BaseModel]:
         return [
@@ -429,7 +437,7 @@ class {{ C }}(Source):
         ]
 {%- elif svc == "messaging" %}
         for topic in self.client.list_topics():
-            yield from _either(topic.name, lambda topic=topic: self._topic_requests(topic))
+            yield from _either(topic.name, partial(self._topic_requests, topic))
 
     def _topic_requests(self, topic: RemoteTopic) -> list[BaseModel]:
         return [
@@ -442,7 +450,7 @@ class {{ C }}(Source):
         ]
 {%- elif svc == "mlmodel" %}
         for model in self.client.list_models():
-            yield from _either(model.name, lambda model=model: self._model_requests(model))
+            yield from _either(model.name, partial(self._model_requests, model))
 
     def _model_requests(self, model: RemoteModel) -> list[BaseModel]:
         return [
@@ -455,7 +463,7 @@ class {{ C }}(Source):
         ]
 {%- elif svc == "storage" %}
         for container in self.client.list_containers():
-            yield from _either(container.name, lambda container=container: self._container_requests(container))
+            yield from _either(container.name, partial(self._container_requests, container))
 
     def _container_requests(self, container: RemoteContainer) -> list[BaseModel]:
         return [
@@ -467,7 +475,7 @@ class {{ C }}(Source):
         ]
 {%- elif svc == "search" %}
         for index in self.client.list_indexes():
-            yield from _either(index.name, lambda index=index: self._index_requests(index))
+            yield from _either(index.name, partial(self._index_requests, index))
 
     def _index_requests(self, index: RemoteIndex) -> list[BaseModel]:
         return [
@@ -475,13 +483,16 @@ class {{ C }}(Source):
                 name=index.name,
                 description=index.description,
                 service=self.service_name,
-                fields=[SearchIndexField(name=name, dataType=data_type) for name, data_type in index.fields],
+                fields=[
+                    SearchIndexField(name=name, dataType=data_type)
+                    for name, data_type in index.fields
+                ],
             )
         ]
 {%- elif svc == "drive" %}
         seen: set[str] = set()
         for file in self.client.list_files():
-            yield from _either(file.name, lambda file=file: self._file_requests(file, seen))
+            yield from _either(file.name, partial(self._file_requests, file, seen))
 
     def _file_requests(self, file: RemoteFile, seen: set[str]) -> list[BaseModel]:
         """The file, preceded by its directory the first time it appears."""
