@@ -6,6 +6,12 @@ it. Only the template's own text (the defaults in cookiecutter.json, the hooks, 
 ``{{cookiecutter.x}}`` file and folder names) is a template here; any other value is
 data and comes out exactly as typed.
 
+``ContainedProjectFolder``: cookiecutter creates the project folder before the
+pre-generation hook can refuse a bad ``package_name``; a name holding ``/`` or ``..``
+would create folders outside the output directory. The folder is named from the value
+with those made harmless, so a refused bake leaves nothing anywhere (a valid name never
+holds them, so it is unchanged).
+
 ``QuietHookFailures``: when a hook refuses bad input, cookiecutter logs its own
 traceback under the hook's clear message. A refused input is the user's mistake, not
 a crash: the message stays, the traceback goes (for that one log record only).
@@ -63,6 +69,19 @@ class LiteralUserValues(Extension):
             return source
         # A Jinja string literal: its escapes are Python's, which JSON's are a subset of.
         return "{{ " + json.dumps(source, ensure_ascii=False) + " }}"
+
+
+PROJECT_FOLDER = "{{cookiecutter.package_name}}"
+CONTAINED_PROJECT_FOLDER = (
+    "{{ cookiecutter.package_name | replace('\\\\', '_') | replace('/', '_') | replace('..', '_') }}"
+)
+
+
+class ContainedProjectFolder(Extension):
+    """Keep the project folder inside the output directory, whatever package_name holds."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return CONTAINED_PROJECT_FOLDER if source == PROJECT_FOLDER and name is None else source
 
 
 class _WithoutHookTraceback(logging.Filter):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import time
@@ -34,9 +35,10 @@ EXPECTED_ENTITIES = {
 }
 CSV_ENTITIES = {"DatabaseService", "Database", "DatabaseSchema", "Table"}
 
-# One interpreter start per project: its own tests, then a local run of every config.
+# One interpreter start per project: its own tests, a local run of every config, then
+# the lint, format and type checks its CI runs (``make lint``), exactly as generated.
 PROJECT_CHECK = """
-import json, sys
+import json, subprocess, sys
 from pathlib import Path
 import pytest
 code = pytest.main(["-q", "-p", "no:cacheprovider"])
@@ -45,7 +47,17 @@ reports = {}
 for config in ("connector.yaml", "csv_example.yaml"):
     if Path(config).exists():
         reports[config] = run_local(Path(config), Path(config + ".report.json")).report
-Path("project-check.json").write_text(json.dumps({"pytest": int(code), "reports": reports}))
+ruff = str(Path(sys.executable).parent / "ruff")
+lint = {}
+for name, command in (("ruff check", [ruff, "check", "--no-cache", "."]),
+                      ("ruff format", [ruff, "format", "--check", "--no-cache", "."])):
+    done = subprocess.run(command, capture_output=True, text=True)
+    lint[name] = [done.returncode, done.stdout[-3000:] + done.stderr[-1000:]]
+from mypy import api
+out, err, status = api.run(["--cache-dir", sys.argv[1]])
+lint["mypy"] = [status, out[-3000:] + err[-1000:]]
+result = {"pytest": int(code), "reports": reports, "lint": lint}
+Path("project-check.json").write_text(json.dumps(result))
 """
 
 
@@ -116,8 +128,12 @@ class Outcome:
     check: dict[str, Any]
 
 
-def _check(venv: SharedVenv, project: Path) -> Outcome:
-    completed = venv.run("-c", PROJECT_CHECK, cwd=project)
+def _check(venv: SharedVenv, project: Path, slots: queue.Queue[Path]) -> Outcome:
+    mypy_cache = slots.get()  # one mypy cache per worker: caches are not shared while written
+    try:
+        completed = venv.run("-c", PROJECT_CHECK, str(mypy_cache), cwd=project)
+    finally:
+        slots.put(mypy_cache)
     result_file = project / "project-check.json"
     check = json.loads(result_file.read_text()) if result_file.exists() else {}
     return Outcome(project, completed.returncode, completed.stdout[-6000:] + completed.stderr[-4000:], check)
@@ -131,8 +147,12 @@ def _prepare(release: str, venv: SharedVenv, workdir: Path) -> dict[str, Outcome
         assert baked.returncode == 0, baked.stderr
         projects[case.id] = baked.project
     venv.install(*projects.values())
-    with ThreadPoolExecutor(max_workers=2) as pool:  # the machines have two cores
-        futures = {case_id: pool.submit(_check, venv, project) for case_id, project in projects.items()}
+    workers = 2  # the machines have two cores
+    slots: queue.Queue[Path] = queue.Queue()
+    for slot in range(workers):
+        slots.put(venv.path / f"mypy-cache-{slot}")
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {case_id: pool.submit(_check, venv, project, slots) for case_id, project in projects.items()}
         return {case_id: future.result() for case_id, future in futures.items()}
 
 
@@ -175,6 +195,15 @@ def test_local_run_creates_the_service_and_its_entities(release_outcomes: Releas
         assert {entity["type"] for entity in csv_report["entities"]} == CSV_ENTITIES
     else:
         assert "csv_example.yaml" not in reports
+
+
+@pytest.mark.parametrize("case", MATRIX, ids=[case.id for case in MATRIX])
+def test_generated_project_is_lint_format_and_type_clean(release_outcomes: ReleaseOutcomes, case: Generated) -> None:
+    outcome = release_outcomes(case.release)[1][case.id]
+    lint = outcome.check.get("lint")
+    assert lint is not None, outcome.output
+    failing = {name: output for name, (status, output) in lint.items() if status != 0}
+    assert failing == {}
 
 
 EDITABLE_CHECK = """

@@ -31,6 +31,8 @@ def _load(name: str) -> ModuleType:
 pre_gen = _load("pre_gen_project")
 post_gen = _load("post_gen_project")
 
+# Stands for an absolute path beside the output directory (filled in per test).
+ABSOLUTE = "<absolute path>"
 VALID = {
     "connector_name": "Acme CRM",
     "package_name": "acme-crm",
@@ -75,6 +77,9 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("class-non-ascii", {"class_name": "AcméCrm"}, "class_name"),
     ("class-empty", {"class_name": ""}, "class_name"),
     ("package-uppercase", {"package_name": "Acme-CRM"}, "package_name"),
+    ("package-slash", {"package_name": "acme/crm"}, "package_name"),
+    ("package-parent", {"package_name": "../escaped"}, "package_name"),
+    ("package-absolute", {"package_name": ABSOLUTE}, "package_name"),
     ("package-space", {"package_name": "acme crm"}, "package_name"),
     ("package-dotdot", {"package_name": "..acme"}, "package_name"),
     ("package-trailing-dash", {"package_name": "acme-"}, "package_name"),
@@ -93,6 +98,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("overrides", "variable"), [case[1:] for case in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
 def test_hook_function_refuses_bad_input(overrides: dict[str, Any], variable: str) -> None:
+    overrides = {key: "/tmp/abs" if value == ABSOLUTE else value for key, value in overrides.items()}
     problems = pre_gen.problems({**VALID, **overrides})
     assert len(problems) == 1, problems
     value = overrides[variable] if variable in overrides else VALID[variable]
@@ -115,12 +121,14 @@ BAKED_BAD_INPUTS = [case for case in BAD_INPUTS if case[0] not in CHOICE_CASES]
 )
 def test_bake_refuses_bad_input_and_leaves_nothing(tmp_path: Path, overrides: dict[str, Any], variable: str) -> None:
     output = tmp_path / "out"
+    overrides = {key: str(tmp_path / "abs") if value == ABSOLUTE else value for key, value in overrides.items()}
     result = bake(output, **{**VALID, **overrides})
 
     assert result.returncode != 0
     assert f"Error: {variable} " in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert list(output.iterdir()) == []
+    assert [path.name for path in tmp_path.iterdir()] == ["out"], "nothing outside the output directory"
 
 
 def test_at_least_thirty_bad_inputs_are_baked() -> None:
