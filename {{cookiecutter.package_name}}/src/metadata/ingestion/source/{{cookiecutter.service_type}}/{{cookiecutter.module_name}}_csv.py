@@ -86,8 +86,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 if TYPE_CHECKING:
     from _csv import _reader
 
-SERVICE_DISPLAY_NAME = {{ (cookiecutter.connector_name ~ " (CSV example)") | tojson }}
-SERVICE_DESCRIPTION = {{ ("Tables listed in a CSV file: the CSV example of " ~ cookiecutter.connector_name ~ ".") | tojson }}
+CONNECTOR_NAME = {{ cookiecutter.connector_name | tojson }}
+SERVICE_DISPLAY_NAME = f"{CONNECTOR_NAME} (CSV example)"
+SERVICE_DESCRIPTION = f"Tables listed in a CSV file: the CSV example of {CONNECTOR_NAME}."
 
 HEADER = ("name", "column_names", "column_types")
 LIST_SEPARATOR = ";"
@@ -181,10 +182,14 @@ class {{ C }}CsvOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     source_directory: str = Field(min_length=1, description="The CSV file (the demo's name).")
-    business_unit: str = Field(min_length=1, description="The database the tables go in.")
+    business_unit: str = Field(
+        min_length=1, max_length=256, description="The database the tables go in."
+    )
 
 
-def parse_options(connection: CustomDatabaseConnection) -> {{ C }}CsvOptions:
+def parse_options(
+    connection: CustomDatabaseConnection,
+) -> {{ C }}CsvOptions:
     """Validate ``connectionOptions``; errors name the option, never its value."""
     options = connection.connectionOptions.root if connection.connectionOptions else {}
     try:
@@ -272,11 +277,13 @@ class {{ C }}CsvFile:
 
     def open(self) -> OpenedCsv:
         """Open the file and check its header; raises ``CsvFileError`` naming the problem."""
-        if not self.path.exists():
-            raise CsvFileError(f"{self.shown} does not exist (looked for {self.path.absolute()})")
-        if self.path.is_dir():
-            raise CsvFileError(f"{self.shown} is a directory, not a file")
         try:
+            if not self.path.exists():
+                raise CsvFileError(
+                    f"{self.shown} does not exist (looked for {self.path.absolute()})"
+                )
+            if self.path.is_dir():
+                raise CsvFileError(f"{self.shown} is a directory, not a file")
             # surrogateescape: bytes that are not UTF-8 become markers found per row.
             file = self.path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
         except PermissionError:
@@ -316,8 +323,10 @@ class {{ C }}CsvFile:
                 "(a UTF-16 file?); save it as UTF-8"
             )
         if tuple(field.strip().lower() for field in header) != HEADER:
+            found = ",".join(header)
+            found = found if len(found) <= 80 else f"{found[:77]}..."
             raise CsvFileError(
-                f"{self.shown}, line {line}: wrong header {','.join(header)!r}, expected {expected!r}"
+                f"{self.shown}, line {line}: wrong header {found!r}, expected {expected!r}"
             )
 
 
@@ -343,9 +352,12 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def get_connection(connection: CustomDatabaseConnection) -> {{ C }}CsvFile:
+def get_connection(
+    connection: CustomDatabaseConnection,
+) -> {{ C }}CsvFile:
     """Build the client from the service connection (also used by Test Connection)."""
-    return {{ C }}CsvFile(Path(parse_options(connection).source_directory))
+    path = Path(parse_options(connection).source_directory)
+    return {{ C }}CsvFile(path)
 
 
 def test_connection(
@@ -375,7 +387,7 @@ class {{ C }}Csv(Source):
         super().__init__()
         self.config = config
         self.metadata = metadata
-        self.service_connection: CustomDatabaseConnection = config.serviceConnection.root.config  # type: ignore[union-attr]
+        self.service_connection: CustomDatabaseConnection = config.serviceConnection.root.config  # type: ignore[union-attr,assignment]
         self.options = parse_options(self.service_connection)
         self.client = get_connection(self.service_connection)
         self.database_fqn = fqn.build(
@@ -388,6 +400,10 @@ class {{ C }}Csv(Source):
             database_name=self.options.business_unit,
             schema_name=DEFAULT_SCHEMA,
         )
+        try:
+            self.parent_requests = self._parent_requests()
+        except ValidationError as err:
+            raise InvalidSourceException(f"Cannot name the service: {_problem(err)}") from None
         self._opened: OpenedCsv | None = None
         self._seen: set[str] = set()  # table names already sent: a second one is an error
         self._types: dict[str, dict[str, Any] | str] = {}  # spelling -> Column fields | problem
@@ -409,7 +425,7 @@ class {{ C }}Csv(Source):
 
     @property
     def service_name(self) -> str:
-        return self.config.serviceName
+        return str(self.config.serviceName)
 
     def prepare(self) -> None:
         """Open the file and check its header: a file that cannot be used stops the run here."""
@@ -425,32 +441,30 @@ class {{ C }}Csv(Source):
             raise SourceConnectionException(f"{exc}: {details}") from None
 
     def _iter(self) -> Iterable[Either]:
-        yield from self._parent_requests()
+        for request in self.parent_requests:
+            yield Either(right=request)
         opened, self._opened = self._opened, None
         try:
             opened = opened or self.client.open()
         except CsvFileError as err:
-            yield _left(str(self.client.path), str(err))
+            yield _left(str(self.client.path), str(err), traceback.format_exc())
             return
         with opened:
             yield from self._tables(opened.reader)
 
-    def _parent_requests(self) -> Iterator[Either]:
-        yield Either(
-            right=CreateDatabaseServiceRequest(
+    def _parent_requests(self) -> list[BaseModel]:
+        """The service, the database and the schema, built (and checked) up front."""
+        return [
+            CreateDatabaseServiceRequest(
                 name=self.service_name,
                 serviceType=DatabaseServiceType.CustomDatabase,
                 connection=DatabaseConnection(config=self.service_connection),
                 displayName=SERVICE_DISPLAY_NAME,
                 description=SERVICE_DESCRIPTION,
-            )
-        )
-        yield Either(
-            right=CreateDatabaseRequest(name=self.options.business_unit, service=self.service_name)
-        )
-        yield Either(
-            right=CreateDatabaseSchemaRequest(name=DEFAULT_SCHEMA, database=self.database_fqn)
-        )
+            ),
+            CreateDatabaseRequest(name=self.options.business_unit, service=self.service_name),
+            CreateDatabaseSchemaRequest(name=DEFAULT_SCHEMA, database=self.database_fqn),
+        ]
 
     def _tables(self, reader: _reader) -> Iterator[Either]:
         """One ``Either`` per row, read one row at a time."""
@@ -462,7 +476,8 @@ class {{ C }}Csv(Source):
                 return
             except csv.Error as err:  # e.g. a field over csv.field_size_limit()
                 first, last_line = last_line + 1, reader.line_num
-                yield self._row_left("", first, last_line, f"cannot be read as CSV: {err}")
+                problem = f"cannot be read as CSV: {err}"
+                yield self._row_left("", first, last_line, problem, traceback.format_exc())
                 if last_line < first:  # the reader did not move on: stop rather than loop
                     return
                 continue
@@ -471,10 +486,9 @@ class {{ C }}Csv(Source):
                 continue
             try:
                 yield Either(right=self._table_request(row))
-            except (RowError, ValidationError) as err:
-                yield self._row_left(row[0], first, last_line, _problem(err))
-            except Exception as err:  # never let one row end the run
-                yield self._row_left(row[0], first, last_line, repr(err), traceback.format_exc())
+            except Exception as err:  # a bad row, or anything unexpected: never end the run
+                problem = _problem(err)
+                yield self._row_left(row[0], first, last_line, problem, traceback.format_exc())
 
     def _table_request(self, row: list[str]) -> CreateTableRequest:
         """The table of one row; raises ``RowError`` saying what is wrong with the row."""
@@ -503,7 +517,9 @@ class {{ C }}Csv(Source):
             raise RowError(f"{len(names)} column names but {len(spellings)} column types")
         columns: list[Column] = []
         problems: list[str] = []
-        for position, (raw_name, raw_spelling) in enumerate(zip(names, spellings, strict=True), start=1):
+        for position, (raw_name, raw_spelling) in enumerate(
+            zip(names, spellings, strict=True), start=1
+        ):
             name, spelling = raw_name.strip(), raw_spelling.strip()
             fields = self._types.get(spelling)
             if fields is None:
@@ -512,7 +528,7 @@ class {{ C }}Csv(Source):
                 problems.append(f"column {position} has an empty name")
             elif not spelling:
                 problems.append(f"column {name!r} has no data type")
-            elif type(fields) is str:
+            elif isinstance(fields, str):
                 problems.append(f"column {name!r} has data type {spelling!r}: {fields}")
             else:
                 columns.append(Column(name=name, dataTypeDisplay=spelling, **fields))
@@ -532,9 +548,8 @@ class {{ C }}Csv(Source):
             self._types[spelling] = fields
         return fields
 
-    def _row_left(
-        self, name: str, first: int, last: int, problem: str, stack: str | None = None
-    ) -> Either:
+    def _row_left(self, name: str, first: int, last: int, problem: str, stack: str) -> Either:
+        """One bad row: named after its table (or file:line), the message names file and line."""
         lines = f"line {first}" if first >= last else f"lines {first}-{last}"
         shown = _printable(name.strip()) or f"{self.client.path}:{first}"
         return _left(shown, f"{self.client.shown}, {lines}: {problem}", stack)
@@ -546,13 +561,16 @@ class {{ C }}Csv(Source):
 
 
 def _problem(err: Exception) -> str:
+    """What is wrong, in one line: the ``RowError`` message, or the fields a model refused."""
+    if isinstance(err, RowError):
+        return str(err)
     if isinstance(err, ValidationError):
         return "; ".join(
             f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
             for error in err.errors()
         )
-    return str(err)
+    return f"unexpected error: {err!r}"
 
 
-def _left(name: str, error: str, stack: str | None = None) -> Either:
+def _left(name: str, error: str, stack: str) -> Either:
     return Either(left=StackTraceError(name=name, error=error, stackTrace=stack))
