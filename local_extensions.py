@@ -12,6 +12,11 @@ would create folders outside the output directory. The folder is named from the 
 with those made harmless, so a refused bake leaves nothing anywhere (a valid name never
 holds them, so it is unchanged).
 
+``PythonLiterals``: the ``python_string`` filter writes a value as a Python string
+literal in the quote style ``ruff format`` itself prefers, and ``python_constant``
+writes a module constant laid out as ruff lays it out, so that generated code holding
+any user text is format-clean as generated.
+
 ``QuietHookFailures``: when a hook refuses bad input, cookiecutter logs its own
 traceback under the hook's clear message. A refused input is the user's mistake, not
 a crash: the message stays, the traceback goes (for that one log record only).
@@ -22,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,6 +88,52 @@ class ContainedProjectFolder(Extension):
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         return CONTAINED_PROJECT_FOLDER if source == PROJECT_FOLDER and name is None else source
+
+
+_CONTROL_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def python_string(value: object) -> str:
+    """``value`` as a Python string literal: double quotes unless single need fewer escapes."""
+    text = str(value)
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    out = []
+    for char in text:
+        if char in _CONTROL_ESCAPES:
+            out.append(_CONTROL_ESCAPES[char])
+        elif char == quote:
+            out.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(char)
+    return quote + "".join(out) + quote
+
+
+LINE_LENGTH = 100  # the generated projects' ruff line-length
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes, as ruff counts them (East Asian wide characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def python_constant(value: object, name: str) -> str:
+    """``NAME = "value"``, parenthesized onto its own line when that is what makes it fit."""
+    literal = python_string(value)
+    line = f"{name} = {literal}"
+    if _width(line) <= LINE_LENGTH or _width(literal) + 4 > LINE_LENGTH:
+        return line
+    return f"{name} = (\n    {literal}\n)"
+
+
+class PythonLiterals(Extension):
+    """Registers the ``python_string`` and ``python_constant`` filters."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["python_string"] = python_string
+        environment.filters["python_constant"] = python_constant
 
 
 class _WithoutHookTraceback(logging.Filter):

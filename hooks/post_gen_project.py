@@ -20,9 +20,7 @@ RENDERED_CONTEXT = r"""{{ cookiecutter | tojson }}"""
 
 NAMESPACE = ("metadata", "ingestion", "source")
 # Jinja left behind (GitHub Actions' dollar-brace expressions are not Jinja and stay).
-LEFTOVER_JINJA = re.compile(
-    r"(?<!\$)[{][{]-?\s*cookiecutter\b|[{]%-?\s*(?:if|for|set|raw|endif|endfor|else|elif)\b"
-)
+LEFTOVER_JINJA = re.compile(r"(?<!\$)[{][{]-?\s*cookiecutter\b|[{]%-?\s*(?:if|for|set|raw|endif|endfor|else|elif)\b")
 TEXT_SUFFIXES = {".py", ".toml", ".yaml", ".yml", ".json", ".md", ".txt", ".cfg", ".xml", ".iml", ".csv", ""}
 
 
@@ -190,13 +188,14 @@ def _source_class_problems(project: Path, config: Path) -> Iterator[str]:
     except SyntaxError:
         return  # reported as a parse problem
     if not any(isinstance(node, ast.ClassDef) and node.name == class_name for node in tree.body):
-        yield f"{config.name}: sourcePythonClass {class_path} names a class missing from {module_file.relative_to(project)}"
+        where = module_file.relative_to(project)
+        yield f"{config.name}: sourcePythonClass {class_path} names a class missing from {where}"
 
 
 def next_steps(context: dict[str, Any]) -> str:
-    package = context["package_name"]
+    package, service = context["package_name"], context["service_type"]
     lines = [
-        f"Created {package}: an OpenMetadata {context['openmetadata_version']} custom {context['service_type']} connector.",
+        f"Created {package}: an OpenMetadata {context['openmetadata_version']} custom {service} connector.",
         "Next steps:",
         f"  cd {package}",
         "  make venv        # .venv with the connector installed editable (what the IDEs use)",
@@ -205,7 +204,7 @@ def next_steps(context: dict[str, Any]) -> str:
     ]
     if _chosen(context.get("include_csv_example")):
         lines.append("  make run-local CONFIG=csv_example.yaml   # the CSV example")
-    lines.append(f"Then edit src/metadata/ingestion/source/{context['service_type']}/{context['module_name']}.py (see README.md).")
+    lines.append(f"Then edit src/metadata/ingestion/source/{service}/{context['module_name']}.py (see README.md).")
     return "\n".join(lines)
 
 

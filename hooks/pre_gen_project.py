@@ -104,44 +104,53 @@ BUILTIN_CONNECTORS: dict[str, frozenset[str]] = {
 }
 # Names the generated connector module imports or defines: a class_name equal to one
 # of them would shadow it.
-RESERVED_CLASS_NAMES = frozenset(
-    """
+RESERVED_CLASS_NAMES = (
+    frozenset(
+        """
     Any BaseModel Callable Chart ChartType Column ConfigDict DataType Database DatabaseSchema
     Either FieldDataType InvalidSourceException Iterable Iterator OpenMetadata RemoteChart
     RemoteContainer RemoteDashboard RemoteFile RemoteIndex RemoteModel RemotePipeline
     RemoteTable RemoteTopic SearchIndexField SecretStr Source StackTraceError Task
     TestConnectionResult TestConnectionStep ValidationError WorkflowSource
     """.split()
-) | {
-    f"{prefix}{kind}{suffix}"
-    for kind in (
-        "Database",
-        "Dashboard",
-        "Pipeline",
-        "Messaging",
-        "MlModel",
-        "Storage",
-        "Search",
-        "Drive",
     )
-    for prefix, suffix in (("Create", "ServiceRequest"), ("", "Connection"), ("", "ServiceType"), ("Custom", "Connection"))
-} | {
-    f"Create{entity}Request"
-    for entity in (
-        "Database",
-        "DatabaseSchema",
-        "Table",
-        "Chart",
-        "Dashboard",
-        "Pipeline",
-        "Topic",
-        "MlModel",
-        "Container",
-        "SearchIndex",
-        "Directory",
-        "File",
-    )
-}
+    | {
+        f"{prefix}{kind}{suffix}"
+        for kind in (
+            "Database",
+            "Dashboard",
+            "Pipeline",
+            "Messaging",
+            "MlModel",
+            "Storage",
+            "Search",
+            "Drive",
+        )
+        for prefix, suffix in (
+            ("Create", "ServiceRequest"),
+            ("", "Connection"),
+            ("", "ServiceType"),
+            ("Custom", "Connection"),
+        )
+    }
+    | {
+        f"Create{entity}Request"
+        for entity in (
+            "Database",
+            "DatabaseSchema",
+            "Table",
+            "Chart",
+            "Dashboard",
+            "Pipeline",
+            "Topic",
+            "MlModel",
+            "Container",
+            "SearchIndex",
+            "Directory",
+            "File",
+        )
+    }
+)
 CHOICES = {
     "ide": ("both", "pycharm", "vscode", "none"),
     "ci": ("github", "gitlab", "none"),
@@ -153,6 +162,9 @@ PACKAGE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
 VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:\.(\d+))?")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_NAME_LENGTH = 64
+# Module and class names appear in signatures and imports: longer ones would push the
+# generated code past its 100-column lines.
+MAX_IDENTIFIER_LENGTH = 32
 
 
 def _release(version: str) -> tuple[int, int] | None:
@@ -165,7 +177,7 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _name_problem(value: str) -> str | None:
+def _name_problem(value: str, max_length: int = MAX_NAME_LENGTH) -> str | None:
     """What makes ``value`` unusable as a file or module name, if anything."""
     if not value:
         return "it is empty"
@@ -173,8 +185,8 @@ def _name_problem(value: str) -> str | None:
         return "it holds non-ASCII characters"
     if "/" in value or "\\" in value or ".." in value:
         return "it holds a path separator or '..'"
-    if len(value) > MAX_NAME_LENGTH:
-        return f"it is longer than {MAX_NAME_LENGTH} characters"
+    if len(value) > max_length:
+        return f"it is longer than {max_length} characters"
     return None
 
 
@@ -191,7 +203,7 @@ def check_package_name(value: str) -> str | None:
 
 
 def check_module_name(value: str, service_type: str, with_csv_example: bool) -> str | None:
-    problem = _name_problem(value)
+    problem = _name_problem(value, MAX_IDENTIFIER_LENGTH)
     if problem is None:
         if value[0].isdigit():
             problem = "it starts with a digit"
@@ -223,7 +235,7 @@ def check_module_name(value: str, service_type: str, with_csv_example: bool) -> 
 
 
 def check_class_name(value: str) -> str | None:
-    problem = _name_problem(value)
+    problem = _name_problem(value, MAX_IDENTIFIER_LENGTH)
     if problem is None:
         if value[0].isdigit():
             problem = "it starts with a digit"
@@ -285,9 +297,7 @@ def problems(context: Mapping[str, Any]) -> list[str]:
     found.extend(check_release(str(context.get("openmetadata_version", "")), str(service_type)))
     for variable, accepted in CHOICES.items():
         if context.get(variable) not in accepted:
-            found.append(
-                f"{variable} {_shown(context.get(variable))} is not one of: {', '.join(accepted)}"
-            )
+            found.append(f"{variable} {_shown(context.get(variable))} is not one of: {', '.join(accepted)}")
     if not str(context.get("connector_name", "")).strip():
         found.append('connector_name "" is empty; give the name of the system, e.g. "Acme CRM"')
     email = str(context.get("email", ""))

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 TEMPLATE = Path(__file__).resolve().parents[1]
 CACHE = Path(os.environ.get("TEMPLATE_TEST_CACHE", TEMPLATE / ".cache"))
 SERVICE_TYPES = ("database", "dashboard", "pipeline", "messaging", "mlmodel", "storage", "search", "drive")
@@ -83,7 +81,19 @@ class SharedVenv:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
             subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(self.path)], check=True)
-            subprocess.run([uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(self.python), *self.requirements], check=True)
+            subprocess.run(
+                [
+                    uv,
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--compile-bytecode",
+                    "--python",
+                    str(self.python),
+                    *self.requirements,
+                ],
+                check=True,
+            )
             marker.write_text("\n".join(self.requirements))
         return self
 

@@ -252,9 +252,7 @@ def test_openmetadata_cli_ingests_against_the_stand_in(release_outcomes: Release
     try:
         _wait_for_port(port, server)
         config = project / "cli.yaml"
-        config.write_text(
-            (project / "connector.yaml").read_text().replace("localhost:8585", f"localhost:{port}")
-        )
+        config.write_text((project / "connector.yaml").read_text().replace("localhost:8585", f"localhost:{port}"))
         metadata_cli = newest_venv.python.parent / "metadata"
         completed = subprocess.run(
             [str(metadata_cli), "ingest", "-c", str(config)],

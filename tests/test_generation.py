@@ -10,6 +10,8 @@ import ast
 import itertools
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from .conftest import SERVICE_TYPES, bake
 
 # Odd but valid input: quotes, backslashes, newlines, Jinja braces, non-ASCII letters.
 ODD_TEXT: dict[str, Any] = {
-    "connector_name": 'Ünïcode & "Quoted" \'CRM\'',
+    "connector_name": "Ünïcode & \"Quoted\" 'CRM'",
     "description": 'Reads "quoted" {{ things }}, C:\\back\\slashes, """ and \'\'\' ends,\nnon-ASCII: café, 東京.',
     "author": 'O\'Brien \\ "Data" Team',
 }
@@ -134,6 +136,12 @@ CASES = {
         class_name="M3DataLakeV2",
         service_type="storage",
     ),
+    "longest-names": _case(
+        package_name="acme-" + "x" * 59,
+        module_name="acme_" + "x" * 27,
+        class_name="Acme" + "X" * 28,
+        service_type="mlmodel",  # the longest connection class name
+    ),
     "derived-names": {
         "connector_name": "Acme CRM: Sales & Leads",
         "service_type": "dashboard",
@@ -149,7 +157,9 @@ def baked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     context = CASES[request.param]
     result = bake(tmp_path_factory.mktemp(request.param), **context)
     assert result.returncode == 0, result.stderr
-    recorded = json.loads((result.output_dir / _package(result.output_dir) / ".cookiecutter.json").read_text())["cookiecutter"]
+    recorded = json.loads((result.output_dir / _package(result.output_dir) / ".cookiecutter.json").read_text())[
+        "cookiecutter"
+    ]
     return recorded, result.output_dir / _package(result.output_dir)
 
 
@@ -191,6 +201,16 @@ def test_every_file_parses(baked: tuple[dict[str, Any], Path]) -> None:
             ET.fromstring(text)
 
 
+def test_generated_python_is_lint_and_format_clean(baked: tuple[dict[str, Any], Path]) -> None:
+    """What the generated CI runs first, exactly as generated (mypy needs OpenMetadata:
+    it runs with each project's tests in test_generated_projects.py)."""
+    _, project = baked
+    ruff = str(Path(sys.executable).parent / "ruff")
+    for command in ([ruff, "check", "--no-cache", "."], [ruff, "format", "--check", "--no-cache", "."]):
+        done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_user_text_arrives_intact(baked: tuple[dict[str, Any], Path]) -> None:
     """Values are data: they reach the package metadata and the connector unchanged."""
     context, project = baked
@@ -229,7 +249,9 @@ def test_workflow_configs_name_the_generated_class(baked: tuple[dict[str, Any], 
 def test_derived_names_follow_the_connector_name(tmp_path: Path) -> None:
     result = bake(tmp_path, connector_name="Acme CRM: Sales & Leads", ide="none", ci="none")
     assert result.returncode == 0, result.stderr
-    recorded = json.loads((result.output_dir / "acme-crm-sales-leads" / ".cookiecutter.json").read_text())["cookiecutter"]
+    recorded = json.loads((result.output_dir / "acme-crm-sales-leads" / ".cookiecutter.json").read_text())[
+        "cookiecutter"
+    ]
     assert (recorded["package_name"], recorded["module_name"], recorded["class_name"]) == (
         "acme-crm-sales-leads",
         "acme_crm_sales_leads",

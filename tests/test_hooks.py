@@ -56,7 +56,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("module-hyphen", {"module_name": "acme-crm"}, "module_name"),
     ("module-non-ascii", {"module_name": "café"}, "module_name"),
     ("module-empty", {"module_name": ""}, "module_name"),
-    ("module-too-long", {"module_name": "a" * 80}, "module_name"),
+    ("module-too-long", {"module_name": "a" * 33}, "module_name"),
     ("module-path", {"module_name": "acme/crm"}, "module_name"),
     ("module-dotdot", {"module_name": "..acme"}, "module_name"),
     ("module-dotted", {"module_name": "acme.crm"}, "module_name"),
@@ -76,6 +76,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("class-with-space", {"class_name": "Acme Crm"}, "class_name"),
     ("class-non-ascii", {"class_name": "AcméCrm"}, "class_name"),
     ("class-empty", {"class_name": ""}, "class_name"),
+    ("class-too-long", {"class_name": "A" * 33}, "class_name"),
     ("package-uppercase", {"package_name": "Acme-CRM"}, "package_name"),
     ("package-slash", {"package_name": "acme/crm"}, "package_name"),
     ("package-parent", {"package_name": "../escaped"}, "package_name"),
@@ -208,14 +209,18 @@ def test_github_expressions_are_not_leftover_jinja() -> None:
 @pytest.mark.parametrize("release", [OLDEST_RELEASE, NEWEST_RELEASE])
 def test_builtin_connector_list_is_current(release: str) -> None:
     """The refused module names cover what OpenMetadata ships, oldest and newest release."""
-    listing = SharedVenv(release).ensure().run(
-        "-c",
-        "import importlib.util, json, os; "
-        "root = list(importlib.util.find_spec('metadata').submodule_search_locations)[0]; "
-        "base = os.path.join(root, 'ingestion', 'source'); "
-        "print(json.dumps({s: sorted(n[:-3] if n.endswith('.py') else n for n in os.listdir(os.path.join(base, s)) "
-        "if not n.startswith('_')) for s in os.listdir(base) if os.path.isdir(os.path.join(base, s))}))",
-        cwd=TEMPLATE,
+    listing = (
+        SharedVenv(release)
+        .ensure()
+        .run(
+            "-c",
+            "import importlib.util, json, os; "
+            "root = list(importlib.util.find_spec('metadata').submodule_search_locations)[0]; "
+            "base = os.path.join(root, 'ingestion', 'source'); "
+            "print(json.dumps({s: sorted(n[:-3] if n.endswith('.py') else n for n in os.listdir(os.path.join(base, s)) "
+            "if not n.startswith('_')) for s in os.listdir(base) if os.path.isdir(os.path.join(base, s))}))",
+            cwd=TEMPLATE,
+        )
     )
     assert listing.returncode == 0, listing.stderr
     installed = json.loads(listing.stdout)

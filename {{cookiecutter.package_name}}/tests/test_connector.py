@@ -28,6 +28,7 @@ from metadata.utils.importer import import_from_module
 
 from .conftest import project_config
 
+Connector = connector.{{ C }}
 CONFIG = "connector.yaml"
 CLIENT_LISTING = "{{ {"database": "list_tables", "dashboard": "list_dashboards", "pipeline": "list_pipelines", "messaging": "list_topics", "mlmodel": "list_models", "storage": "list_containers", "search": "list_indexes", "drive": "list_files"}[svc] }}"
 PARENT_FIELDS = ("databaseSchema", "database", "directory", "service")
@@ -61,8 +62,8 @@ def source_config(**options: str) -> dict[str, Any]:
     return config
 
 
-def make_source(om_client: OpenMetadata, **options: str) -> connector.{{ C }}:
-    source = connector.{{ C }}.create(source_config(**options), om_client)
+def make_source(om_client: OpenMetadata, **options: str) -> Connector:
+    source = Connector.create(source_config(**options), om_client)
     source.prepare()
     return source
 
@@ -83,7 +84,7 @@ def test_workflow_config_passes_openmetadata_validation() -> None:
 def test_source_class_imports_through_openmetadata_importer() -> None:
     class_path = source_config()["serviceConnection"]["config"]["sourcePythonClass"]
     source_class = import_from_module(class_path)
-    assert source_class is connector.{{ C }}
+    assert source_class is Connector
     assert issubclass(source_class, Source)
 
 
@@ -133,7 +134,7 @@ def test_option_errors_never_show_the_value(om_client: OpenMetadata) -> None:
 
 
 def test_test_connection_as_the_ui_calls_it(om_client: OpenMetadata) -> None:
-    connection = connector.{{ C }}.create(source_config(), om_client).service_connection
+    connection = Connector.create(source_config(), om_client).service_connection
     client = connector.get_connection(connection)
 
     result = connector.test_connection(om_client, client, connection)

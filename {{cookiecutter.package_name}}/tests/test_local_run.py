@@ -129,7 +129,7 @@ def test_a_request_the_server_refuses_fails_the_run_with_its_message(
     from metadata.generated.schema.entity.data.table import DataType
     from metadata.ingestion.source.database import {{ cookiecutter.module_name }} as connector
 
-    def tables(self: connector.{{ cookiecutter.class_name }}Client) -> Iterator[connector.RemoteTable]:
+    def tables(self: object) -> Iterator[connector.RemoteTable]:
         yield connector.RemoteTable("db", "schema", "t", "", (("code", DataType.VARCHAR),))
 
     monkeypatch.setattr(connector.{{ cookiecutter.class_name }}Client, "list_tables", tables)

@@ -80,8 +80,8 @@ from metadata.utils import fqn
 {%- endif %}
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
-SERVICE_DISPLAY_NAME = {{ cookiecutter.connector_name | tojson }}
-SERVICE_DESCRIPTION = {{ cookiecutter.description | tojson }}
+{{ cookiecutter.connector_name | python_constant("SERVICE_DISPLAY_NAME") }}
+{{ cookiecutter.description | python_constant("SERVICE_DESCRIPTION") }}
 
 
 class {{ C }}Options(BaseModel):

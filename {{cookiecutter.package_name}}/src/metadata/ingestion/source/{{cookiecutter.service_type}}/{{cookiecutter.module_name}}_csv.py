@@ -86,7 +86,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 if TYPE_CHECKING:
     from _csv import _reader
 
-CONNECTOR_NAME = {{ cookiecutter.connector_name | tojson }}
+{{ cookiecutter.connector_name | python_constant("CONNECTOR_NAME") }}
 SERVICE_DISPLAY_NAME = f"{CONNECTOR_NAME} (CSV example)"
 SERVICE_DESCRIPTION = f"Tables listed in a CSV file: the CSV example of {CONNECTOR_NAME}."
 
