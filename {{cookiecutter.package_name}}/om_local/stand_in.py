@@ -477,7 +477,10 @@ class StandIn:
         self.store = Store()
         version = server_version or installed_version("openmetadata-ingestion")
         self._server = StandInServer(port, Api(self.store, version), verbose)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits for the serving loop to notice.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def api_url(self) -> str:

@@ -1,0 +1,76 @@
+"""Timing helpers shared by every figure: standard library only, so that both the
+template's dev venv and a venv with openmetadata-ingestion can import them."""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def timed(action: Callable[[], T]) -> tuple[float, T]:
+    """Wall time of ``action()`` in seconds, after a full garbage collection, and its result."""
+    gc.collect()
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values))
+
+
+def summary(values: Sequence[float]) -> dict[str, Any]:
+    """The median, with every run kept, rounded for reading."""
+    return {"median": round(median(values), 4), "runs": [round(value, 4) for value in values]}
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    return round(numerator / denominator, 3)
+
+
+def paired_ratio(numerators: Sequence[float], denominators: Sequence[float]) -> float:
+    """Median of the per-round ratios: runs of one round share the machine's state of the moment."""
+    return round(median([a / b for a, b in zip(numerators, denominators, strict=True)]), 3)
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without the caller's venv, make or pytest state, plus ``extra``."""
+    dropped = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "CONDA_PREFIX")
+    env = {key: value for key, value in os.environ.items() if key not in dropped and not key.startswith("PYTEST_")}
+    env.update(extra)
+    return env
+
+
+class CommandFailed(RuntimeError):
+    """A measured command exited non-zero; the message holds the end of its output."""
+
+
+def run(command: Sequence[str | Path], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 1800) -> float:
+    """Run ``command`` to completion and return its wall time; output is kept only on failure."""
+    start = time.perf_counter()
+    completed = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=dict(env) if env is not None else clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if completed.returncode != 0:
+        output = (completed.stdout[-3000:] + "\n" + completed.stderr[-3000:]).strip()
+        raise CommandFailed(f"{' '.join(map(str, command))} exited {completed.returncode} in {cwd}:\n{output}")
+    return elapsed
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
