@@ -23,6 +23,9 @@ import pytest
 
 from .conftest import NEWEST_RELEASE, OLDEST_RELEASE, SERVICE_TYPES, SharedVenv, bake
 
+# Everything that uses the shared virtualenvs runs on one xdist worker.
+pytestmark = pytest.mark.xdist_group("openmetadata")
+
 EXPECTED_ENTITIES = {
     "database": {"DatabaseService", "Database", "DatabaseSchema", "Table"},
     "dashboard": {"DashboardService", "Chart", "Dashboard"},
