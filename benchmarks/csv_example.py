@@ -1,32 +1,35 @@
 """Figure: the CSV example connector, rows per second and memory, against two references.
 
-Runs inside a virtualenv with openmetadata-ingestion and the benchmark's generated project::
-
-    python -m benchmarks.csv_example --project DIR --sizes 10000,100000 --repeat 3 --out FILE
-
 - ``source``: the generated ``<Class>Csv`` through its class, as the workflow drives it:
-  ``create(config["source"], None)``, ``prepare()``, then ``_iter()``, each record discarded
-  (no workflow, so no per-record status list).
+  ``create(config["source"], None)`` (config as ``csv_example.yaml`` has it), ``prepare()``,
+  then ``_iter()``, each record discarded (no workflow: no per-record status list).
 - ``floor``: the same ``CreateTableRequest`` models (names, columns, data types) built in a
   loop from inputs prepared beforehand: what any source yielding these models must pay.
 - ``load_all``: the approach of OpenMetadata's demo connector, written here: read every row
-  into a list first, then yield a request per row.
+  into a list first, then yield one request per row.
 
-Time runs are untraced; memory is a separate, traced pass (``tracemalloc`` peak above the
-baseline, Python allocations only).
+Time: in each round two approaches, the floor and one other, are advanced in turn,
+``BLOCK_ROWS`` records at a time, each block timed: they share the machine's noise, and
+the ratio to the floor is taken per round (median over rounds). The floor keeps nothing,
+so the round's peak-RSS growth (``PeakRss``: no tracing, so no slowdown) is the source's.
+``load_all``'s peak is its list: traced (``tracemalloc``) up to its first record.
+
+The source's own memory, the goal's figure, is a separate ``tracemalloc`` pass (Python
+allocations, peak above the baseline) on one file only: tracing makes OpenMetadata's
+model construction about six times slower.
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
 import csv
 import functools
 import importlib
-import json
-import sys
+import itertools
+import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +41,21 @@ from metadata.ingestion.api.models import Either
 from metadata.utils import fqn
 
 from benchmarks import csv_data
-from benchmarks.measure import median, paired_ratio, summary, timed
+from benchmarks.measure import PeakRss, log, median, paired_ratio, summary
 
 Records = Callable[[], Iterable[Any]]
 APPROACHES = ("floor", "source", "load_all")
 CHECKED_ROWS = 200
+BLOCK_ROWS = 500
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to measure on one file: timed rounds of floor beside source, and beside load_all."""
+
+    size: int
+    rounds: int
+    load_all_rounds: int
 
 
 class CsvExample:
@@ -62,19 +75,24 @@ class CsvExample:
             schema_name="default",
         )
 
+    @property
+    def class_path(self) -> str:
+        return f"{self.source_class.__module__}.{self.source_class.__name__}"
+
     def source_config(self, csv_path: Path) -> dict[str, Any]:
         config = copy.deepcopy(self.config)
         config["serviceConnection"]["config"]["connectionOptions"]["source_directory"] = str(csv_path)
         return config
 
     def column_fields(self, spelling: str) -> dict[str, Any]:
+        """dataType and the fields the spelling implies, as the source maps them."""
         return self.module.parse_data_type(spelling)  # type: ignore[no-any-return]
 
 
 def source_records(example: CsvExample, csv_path: Path) -> Records:
-    """The source's tables: created up front, prepared and iterated inside the measurement."""
+    """The source's table records; ``prepare`` and ``_iter`` run inside the measurement."""
 
-    def records() -> Iterator[Any]:
+    def records() -> Iterator[Either]:
         source = example.source_class.create(example.source_config(csv_path), None)
         source.prepare()
         for either in source._iter():
@@ -88,7 +106,7 @@ def source_records(example: CsvExample, csv_path: Path) -> Records:
 
 
 def floor_records(example: CsvExample, count: int) -> Records:
-    """The same requests from inputs prepared beforehand (not measured)."""
+    """The same requests from inputs prepared here, outside the measurement."""
     fields = functools.cache(example.column_fields)
     inputs = [
         (name, [(column, spelling, fields(spelling)) for column, spelling in zip(names, types, strict=True)])
@@ -124,6 +142,14 @@ def load_all_records(example: CsvExample, csv_path: Path) -> Records:
     return records
 
 
+def approaches(example: CsvExample, csv_path: Path, count: int) -> dict[str, Records]:
+    return {
+        "floor": floor_records(example, count),
+        "source": source_records(example, csv_path),
+        "load_all": load_all_records(example, csv_path),
+    }
+
+
 def consume(records: Iterable[Any]) -> int:
     """Iterate, keeping nothing: the count of records."""
     count = 0
@@ -132,12 +158,12 @@ def consume(records: Iterable[Any]) -> int:
     return count
 
 
-def traced_peak(records: Records) -> int:
-    """Peak of Python allocations (bytes) while ``records`` runs, above what existed before."""
+def traced_peak(action: Callable[[], object]) -> int:
+    """Peak of Python allocations (bytes) while ``action`` runs, above what existed before."""
     tracemalloc.start()
     try:
         baseline = tracemalloc.get_traced_memory()[0]
-        consume(records())
+        action()
         return tracemalloc.get_traced_memory()[1] - baseline
     finally:
         tracemalloc.stop()
@@ -149,9 +175,8 @@ def check_same_requests(runs: dict[str, Records]) -> None:
         name: [_request(record).model_dump() for _, record in zip(range(CHECKED_ROWS), records(), strict=False)]
         for name, records in runs.items()
     }
-    reference = dumps["floor"]
     for name, dumped in dumps.items():
-        if dumped != reference:
+        if dumped != dumps["floor"]:
             raise RuntimeError(f"{name} builds other requests than the floor")
 
 
@@ -159,79 +184,98 @@ def _request(record: Any) -> Any:
     return record.right if isinstance(record, Either) else record
 
 
-def measure_size(example: CsvExample, csv_path: Path, count: int, repeat: int) -> dict[str, Any]:
-    runs = {
-        "floor": floor_records(example, count),
-        "source": source_records(example, csv_path),
-        "load_all": load_all_records(example, csv_path),
+def interleaved_round(runs: dict[str, Records], count: int) -> tuple[dict[str, float], int | None]:
+    """One round: the approaches advanced in turn, ``BLOCK_ROWS`` records at a time, each block
+    timed, so that they share the machine's noise; returns their seconds and the peak-RSS growth."""
+    iterators = {name: iter(records()) for name, records in runs.items()}  # generators: nothing runs yet
+    seconds, seen = dict.fromkeys(runs, 0.0), dict.fromkeys(runs, 0)
+    with PeakRss() as rss:
+        while iterators:
+            for name in list(iterators):
+                start = time.perf_counter()
+                got = consume(itertools.islice(iterators[name], BLOCK_ROWS))
+                seconds[name] += time.perf_counter() - start
+                seen[name] += got
+                if got < BLOCK_ROWS:
+                    del iterators[name]
+    if any(number != count for number in seen.values()):
+        raise RuntimeError(f"tables yielded for {count} rows: {seen}")
+    return seconds, rss.grown_bytes
+
+
+def timing(seconds: list[float], count: int) -> dict[str, Any]:
+    return {
+        "seconds": summary(seconds),
+        "rows_per_second": round(count / median(seconds)),
+        "us_per_row": round(median(seconds) / count * 1e6, 1),
     }
-    seconds: dict[str, list[float]] = {name: [] for name in runs}
-    for round_ in range(repeat):  # interleaved, the order rotating: every approach sees the same noise
-        for name in APPROACHES[round_ % 3 :] + APPROACHES[: round_ % 3]:
-            elapsed, seen = timed(lambda records=runs[name]: consume(records()))
-            if seen != count:
-                raise RuntimeError(f"{name} yielded {seen} tables for {count} rows")
+
+
+def memory(grown: list[int], count: int) -> dict[str, Any]:
+    if not grown:
+        return {}
+    return {
+        "peak_rss_growth_mb": round(median(grown) / 2**20, 1),
+        "peak_rss_bytes_per_row": round(median(grown) / count),
+    }
+
+
+def measure_size(example: CsvExample, csv_path: Path, count: int, plan: Plan) -> dict[str, Any]:
+    """``plan.rounds`` rounds of floor beside source, ``plan.load_all_rounds`` of floor beside load_all.
+
+    The floor keeps nothing, so a round's peak-RSS growth is the other approach's."""
+    runs = approaches(example, csv_path, count)
+    pairs = [("floor", "source")] * plan.rounds + [("floor", "load_all")] * plan.load_all_rounds
+    seconds: dict[str, list[float]] = {name: [] for name in APPROACHES}
+    floor_beside: dict[str, list[float]] = {"source": [], "load_all": []}
+    grown: dict[str, list[int]] = {name: [] for name in APPROACHES}
+    for index, pair in enumerate(pairs):
+        order = pair if index % 2 == 0 else pair[::-1]
+        round_seconds, round_grown = interleaved_round({name: runs[name] for name in order}, count)
+        for name, elapsed in round_seconds.items():
             seconds[name].append(elapsed)
-    result: dict[str, Any] = {}
-    for name, records in runs.items():
-        peak = traced_peak(records)
-        result[name] = {
-            "seconds": summary(seconds[name]),
-            "rows_per_second": round(count / median(seconds[name])),
-            "us_per_row": round(median(seconds[name]) / count * 1e6, 2),
-            "peak_bytes": peak,
-            "bytes_per_row": round(peak / count, 1),
-        }
-    result["source_vs_floor"] = paired_ratio(seconds["source"], seconds["floor"])
-    result["load_all_vs_floor"] = paired_ratio(seconds["load_all"], seconds["floor"])
-    return result
-
-
-def warm_up(example: CsvExample, workdir: Path) -> None:
-    path = csv_data.write(workdir / "warm-up.csv", 2000)
-    runs = {
-        "floor": floor_records(example, 2000),
-        "source": source_records(example, path),
-        "load_all": load_all_records(example, path),
-    }
-    check_same_requests(runs)
-    for records in runs.values():
-        consume(records())
-
-
-def measure(project: Path, workdir: Path, sizes: list[int], repeat: int) -> dict[str, Any]:
-    example = CsvExample(project)
-    warm_up(example, workdir)
-    by_size = {}
-    for count in sizes:
-        path = csv_data.write(workdir / f"tables-{count}.csv", count)
-        by_size[str(count)] = measure_size(example, path, count, repeat)
+        floor_beside[pair[1]].append(round_seconds["floor"])
+        if round_grown is not None and pair[1] == "source":
+            grown["source"].append(round_grown)
     result: dict[str, Any] = {
-        "source_class": f"{example.source_class.__module__}.{example.source_class.__name__}",
-        "columns_per_row": csv_data.COLUMNS_PER_ROW,
-        "repeat": repeat,
-        "sizes": by_size,
+        name: {**(timing(seconds[name], count) if seconds[name] else {}), **memory(grown[name], count)}
+        for name in APPROACHES
     }
-    if len(sizes) > 1:
-        small, large = str(min(sizes)), str(max(sizes))
-        grown = by_size[large]["source"]["peak_bytes"] - by_size[small]["source"]["peak_bytes"]
-        result["source_marginal_bytes_per_row"] = round(grown / (max(sizes) - min(sizes)), 1)
-    return result
+    # load_all's peak is its list, complete before its first record: traced up to there.
+    list_bytes = traced_peak(lambda: next(iter(runs["load_all"]())))
+    result["load_all"] |= {
+        "traced_peak_mb": round(list_bytes / 2**20, 1),
+        "traced_bytes_per_row": round(list_bytes / count),
+    }
+    result["source_vs_floor"] = paired_ratio(seconds["source"], floor_beside["source"])
+    if seconds["load_all"]:
+        result["load_all_vs_floor"] = paired_ratio(seconds["load_all"], floor_beside["load_all"])
+    return {"rounds": plan.rounds, "load_all_rounds": plan.load_all_rounds, **result}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--project", type=Path, required=True)
-    parser.add_argument("--workdir", type=Path, required=True)
-    parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    sizes = [int(size) for size in args.sizes.split(",")]
-    result = measure(args.project, args.workdir, sizes, args.repeat)
-    args.out.write_text(json.dumps(result, indent=2))
-    return 0
+def source_memory(example: CsvExample, csv_path: Path, count: int) -> dict[str, Any]:
+    """The goal's figure: the source's own Python allocations, traced, per row."""
+    records = source_records(example, csv_path)
+    peak = traced_peak(lambda: consume(records()))
+    return {"rows": count, "peak_bytes": peak, "bytes_per_row": round(peak / count, 1)}
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def measure(example: CsvExample, workdir: Path, plans: list[Plan], traced_rows: int) -> dict[str, Any]:
+    warm_up = csv_data.write(workdir / "warm-up.csv", 1000)
+    runs = approaches(example, warm_up, 1000)
+    check_same_requests(runs)
+    interleaved_round(runs, 1000)
+    by_size = {}
+    for plan in plans:
+        log(f"csv example: {plan.size} rows, {plan.rounds} + {plan.load_all_rounds} interleaved round(s)")
+        csv_path = csv_data.write(workdir / f"tables-{plan.size}.csv", plan.size)
+        by_size[str(plan.size)] = measure_size(example, csv_path, plan.size, plan)
+    log(f"csv example: the source's memory, traced, on {traced_rows} rows")
+    traced_path = csv_data.write(workdir / f"tables-{traced_rows}.csv", traced_rows)
+    return {
+        "source_class": example.class_path,
+        "columns_per_row": csv_data.COLUMNS_PER_ROW,
+        "block_rows": BLOCK_ROWS,
+        "sizes": by_size,
+        "source_traced": source_memory(example, traced_path, traced_rows),
+    }

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,15 @@ def _cli_value(value: Any) -> str:
     return str(value)
 
 
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _lock(path: Path) -> threading.Lock:
+    with _LOCKS_LOCK:
+        return _LOCKS.setdefault(path, threading.Lock())
+
+
 class SharedVenv:
     """A virtualenv with one openmetadata-ingestion release, shared by every project."""
 
@@ -75,6 +85,11 @@ class SharedVenv:
         return self.path / "bin" / "python"
 
     def ensure(self) -> SharedVenv:
+        with _lock(self.path):  # the background preparation and a test may both ask
+            self._build()
+        return self
+
+    def _build(self) -> None:
         marker = self.path / ".complete"
         if not marker.exists():
             shutil.rmtree(self.path, ignore_errors=True)
@@ -95,7 +110,6 @@ class SharedVenv:
                 check=True,
             )
             marker.write_text("\n".join(self.requirements))
-        return self
 
     def install(self, *projects: Path, editable: bool = False) -> None:
         uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")

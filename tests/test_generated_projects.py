@@ -14,7 +14,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +22,6 @@ from typing import Any
 import pytest
 
 from .conftest import NEWEST_RELEASE, OLDEST_RELEASE, SERVICE_TYPES, SharedVenv, bake
-
-# Everything that uses the shared virtualenvs runs on one xdist worker.
-pytestmark = pytest.mark.xdist_group("openmetadata")
 
 EXPECTED_ENTITIES = {
     "database": {"DatabaseService", "Database", "DatabaseSchema", "Table"},
@@ -64,31 +61,42 @@ Path("project-check.json").write_text(json.dumps(result))
 """
 
 
+# Odd but valid text: quotes, backslashes, a newline, Jinja braces, non-ASCII letters.
+ODD_TEXT = {
+    "connector_name": 'Ünïcode "Quoted" CRM',
+    "description": 'Reads "quoted" {{ things }}, C:\\back\\slashes, """ and \'\'\' ends,\nnon-ASCII: café, 東京.',
+    "author": 'O\'Brien \\ "Data" Team',
+}
+
+
 @dataclass(frozen=True)
 class Generated:
     service_type: str
     release: str
     include_csv_example: bool
+    odd_text: bool = False
 
     @property
     def id(self) -> str:
-        return f"{self.release}-{self.service_type}{'-csv' if self.include_csv_example else ''}"
+        csv = "-csv" if self.include_csv_example else ""
+        return f"{self.release}-{self.service_type}{csv}{'-odd-text' if self.odd_text else ''}"
 
     @property
     def module_name(self) -> str:
-        return f"acme_{self.service_type}"
+        return f"acme_{self.service_type}{'_odd' if self.odd_text else ''}"
 
     @property
     def context(self) -> dict[str, Any]:
-        return {
+        context = {
             "connector_name": f"Acme {self.service_type.title()}",
-            "package_name": f"acme-{self.service_type}",
+            "package_name": self.module_name.replace("_", "-"),
             "module_name": self.module_name,
-            "class_name": f"Acme{self.service_type.title()}Source",
+            "class_name": f"Acme{self.service_type.title()}{'Odd' if self.odd_text else ''}Source",
             "service_type": self.service_type,
             "openmetadata_version": self.release,
             "include_csv_example": self.include_csv_example,
         }
+        return context | (ODD_TEXT if self.odd_text else {})
 
 
 # The newest patch of every minor release line with the Source API this template targets.
@@ -104,8 +112,15 @@ EVERY_RELEASE = (
     "1.13.6.3",
     NEWEST_RELEASE,
 )
-# Every run covers the oldest and the newest release; `make test-all-releases` all of them.
-RELEASES = EVERY_RELEASE if os.environ.get("TEMPLATE_ALL_RELEASES") else (OLDEST_RELEASE, NEWEST_RELEASE)
+# Every run covers the oldest and the newest release; `make test-all-releases` all of
+# them; TEMPLATE_RELEASES=1.7.7.4,1.9.17.6 picks some.
+RELEASES: tuple[str, ...] = (
+    EVERY_RELEASE
+    if os.environ.get("TEMPLATE_ALL_RELEASES")
+    else tuple(os.environ["TEMPLATE_RELEASES"].split(","))
+    if os.environ.get("TEMPLATE_RELEASES")
+    else (OLDEST_RELEASE, NEWEST_RELEASE)
+)
 
 
 def _has_drive(release: str) -> bool:
@@ -120,7 +135,7 @@ MATRIX = [
     Generated(svc, release, True if release == NEWEST_RELEASE else index % 2 == 0)
     for release in RELEASES
     for index, svc in enumerate(svc for svc in SERVICE_TYPES if svc != "drive" or _has_drive(release))
-]
+] + [Generated("database", release, True, odd_text=True) for release in RELEASES if release == NEWEST_RELEASE]
 
 
 @dataclass
@@ -160,20 +175,30 @@ def _prepare(release: str, venv: SharedVenv, workdir: Path) -> dict[str, Outcome
 
 
 ReleaseOutcomes = Callable[[str], tuple[SharedVenv, dict[str, Outcome]]]
+# One release after the other, each checking two projects at a time; started by
+# conftest.py when the session begins, so that the bakes of the other tests run beside.
+_PREPARATION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="openmetadata")
+_PREPARED: dict[str, Future[tuple[SharedVenv, dict[str, Outcome]]]] = {}
+
+
+def _venv_and_outcomes(release: str, workdir: Path) -> tuple[SharedVenv, dict[str, Outcome]]:
+    venv = SharedVenv(release).ensure()
+    return venv, _prepare(release, venv, workdir)
+
+
+def start_preparation(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Start, in the background, every release's projects (once per session)."""
+    for release in RELEASES:
+        if release not in _PREPARED:
+            workdir = tmp_path_factory.mktemp(f"om-{release}")
+            _PREPARED[release] = _PREPARATION.submit(_venv_and_outcomes, release, workdir)
 
 
 @pytest.fixture(scope="session")
 def release_outcomes(tmp_path_factory: pytest.TempPathFactory) -> ReleaseOutcomes:
-    """Per release, once: its shared venv and the outcome of each of its projects."""
-    done: dict[str, tuple[SharedVenv, dict[str, Outcome]]] = {}
-
-    def outcomes(release: str) -> tuple[SharedVenv, dict[str, Outcome]]:
-        if release not in done:
-            venv = SharedVenv(release).ensure()
-            done[release] = venv, _prepare(release, venv, tmp_path_factory.mktemp(f"om-{release}"))
-        return done[release]
-
-    return outcomes
+    """Per release: its shared venv and the outcome of each of its projects."""
+    start_preparation(tmp_path_factory)  # a no-op when conftest.py already started it
+    return lambda release: _PREPARED[release].result()
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=[case.id for case in MATRIX])
