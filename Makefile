@@ -31,5 +31,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+bench: $(VENV)/.installed  ## Measured figures into benchmarks/ (~15 min; ARGS=--quick for a few minutes)
+	$(DEV_PYTHON) -m benchmarks $(ARGS)
+
 clean:
 	rm -rf $(VENV) .cache build

@@ -131,5 +131,31 @@ def run(command: Sequence[str | Path], cwd: Path, env: Mapping[str, str] | None 
     return elapsed
 
 
+def run_streamed(command: Sequence[str | Path], cwd: Path, env: Mapping[str, str], log_file: Path) -> float:
+    """Like ``run``, for a long child: its output goes to ``log_file``, its ``[bench`` lines
+    to the terminal as they come."""
+    start = time.perf_counter()
+    with (
+        log_file.open("w") as sink,
+        subprocess.Popen(
+            [str(part) for part in command],
+            cwd=cwd,
+            env=dict(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as child,
+    ):
+        assert child.stdout is not None
+        for line in child.stdout:
+            sink.write(line)
+            if line.startswith("[bench"):
+                print(line, end="", flush=True)
+    if child.returncode != 0:
+        tail = log_file.read_text()[-4000:]
+        raise CommandFailed(f"{' '.join(map(str, command))} exited {child.returncode}; end of {log_file}:\n{tail}")
+    return time.perf_counter() - start
+
+
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)

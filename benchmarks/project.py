@@ -67,7 +67,10 @@ class RuntimeEnv:
 
     def cleanup(self) -> None:
         if self.installed_into_shared:
-            run([uv(), "pip", "uninstall", "--python", str(self.python), BENCH_CONTEXT["package_name"]], cwd=self.project)
+            run(
+                [uv(), "pip", "uninstall", "--python", str(self.python), BENCH_CONTEXT["package_name"]],
+                cwd=self.project,
+            )
 
 
 def uv_venv_with(project: Path) -> Path:

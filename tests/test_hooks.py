@@ -221,7 +221,6 @@ print(json.dumps({service: sorted(names) for service, names in found.items()}))
 """
 
 
-@pytest.mark.xdist_group("openmetadata")  # the shared venvs are built on one worker
 @pytest.mark.parametrize("release", [OLDEST_RELEASE, NEWEST_RELEASE])
 def test_builtin_connector_list_is_current(release: str) -> None:
     """The refused module names cover what OpenMetadata ships, oldest and newest release."""
