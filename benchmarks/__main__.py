@@ -38,8 +38,8 @@ class Sizes:
     suite_cases: tuple[int, ...]
 
 
-FULL = Sizes(8, 2, (10_000, 100_000), (3, 1), (2, 0), 10_000, (1, 3, 6))
-QUICK = Sizes(4, 1, (10_000,), (2,), (1,), 2_000, (1, 2))
+FULL = Sizes(8, 2, (10_000, 100_000), (3, 1), (2, 0), 10_000, (2, 4, 8))
+QUICK = Sizes(4, 1, (10_000,), (2,), (1,), 2_000, (1, 2, 4))
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

@@ -13,11 +13,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 TEMPLATE = Path(__file__).resolve().parents[1]
 CACHE = Path(os.environ.get("TEMPLATE_TEST_CACHE", TEMPLATE / ".cache"))
 SERVICE_TYPES = ("database", "dashboard", "pipeline", "messaging", "mlmodel", "storage", "search", "drive")
 NEWEST_RELEASE = "2.0.6"
 OLDEST_RELEASE = "1.5.15.2"
+GENERATED_PROJECTS = "tests/test_generated_projects.py"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests on generated projects last: their work starts in the background at the
+    beginning of the session (``_start_generated_projects``) and runs beside the rest."""
+    items.sort(key=lambda item: item.nodeid.startswith(GENERATED_PROJECTS))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_generated_projects(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    if any(item.nodeid.startswith(GENERATED_PROJECTS) for item in request.session.items):
+        from .test_generated_projects import start_preparation
+
+        start_preparation(tmp_path_factory)
 
 
 @dataclass(frozen=True)
