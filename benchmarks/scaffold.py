@@ -3,8 +3,13 @@ project the way its Makefile does (``constraints.txt``, ``-e ".[dev]"``), run it
 
 - ``pip``: ``make .venv/bin/python`` (``python3 -m venv`` and a pip upgrade), ``make install``.
 - ``uv``: ``uv venv``, ``make install PIP="uv pip"`` (what the template's ``make demo`` does).
-- Both: ``make test``, then ``python -c "import metadata"`` once more, to show how much of
-  every test run is that import alone (by then the bytecode is written: a warm import).
+- Both: ``python -c "import metadata"`` (the first import in the new venv: under uv, which
+  writes no bytecode at install time, it compiles OpenMetadata's modules), ``make test``,
+  then the import once more (warm: what every later process pays).
+
+"To green" is the user's path, bake, venv, ``make install``, ``make test``, with the one-time
+compilation counted where the user meets it: green = bake + venv + install + tests +
+(first import - warm import); its shares add up to one.
 
 Package caches are whatever the machine has (the first run may fill them; the median
 takes that into account). Each venv (~540 MB) is deleted once measured.
@@ -18,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import project
-from benchmarks.measure import log, median, ratio, run, summary
+from benchmarks.measure import log, ratio, run, summary
 
 INSTALLERS = ("pip", "uv")
 PHASES = ("bake", "venv", "install", "tests")
@@ -47,8 +52,10 @@ def scaffold_once(workdir: Path, installer: str) -> tuple[dict[str, float], Path
     path, bake_seconds = project.bake_bench_project(workdir)
     create_venv, install = STEPS[installer]
     phases = {"bake": bake_seconds, "venv": create_venv(path), "install": install(path)}
+    import_metadata = [path / ".venv" / "bin" / "python", "-c", "import metadata"]
+    phases["first_import"] = run(import_metadata, cwd=path)
     phases["tests"] = run(["make", "test"], cwd=path)
-    phases["import_metadata"] = run([path / ".venv" / "bin" / "python", "-c", "import metadata"], cwd=path)
+    phases["warm_import"] = run(import_metadata, cwd=path)
     return phases, path
 
 
@@ -71,18 +78,21 @@ def measure(workdir: Path, runs: int, keep_uv_venv: bool) -> tuple[dict[str, Any
     return {"runs": runs, **figure}, kept
 
 
+def green(phases: dict[str, float]) -> float:
+    return sum(phases[name] for name in PHASES) + phases["first_import"] - phases["warm_import"]
+
+
 def summarise(runs: list[dict[str, float]]) -> dict[str, Any]:
-    """Medians per phase, the total to green, and the shares the issue asks for."""
-    green = [sum(phases[name] for name in PHASES) for phases in runs]
-    result: dict[str, Any] = {name: summary([phases[name] for phases in runs]) for name in (*PHASES, "import_metadata")}
-    result["green"] = summary(green)
-    total = median(green)
-    install = result["install"]["median"] + result["venv"]["median"]
-    imported = result["import_metadata"]["median"]
+    """Medians per phase, the total to green, and the shares the issue asks for (of the run
+    whose total is the median, so that they add up)."""
+    result: dict[str, Any] = {name: summary([phases[name] for phases in runs]) for name in runs[0]}
+    result["green"] = summary([green(phases) for phases in runs])
+    typical = min(runs, key=lambda phases: abs(green(phases) - result["green"]["median"]))
+    total = green(typical)
     result["shares"] = {
-        "installing (venv + install)": round(install / total, 3),
-        "importing metadata (in the tests)": round(imported / total, 3),
-        "the tests without that import": round((result["tests"]["median"] - imported) / total, 3),
-        "bake": round(result["bake"]["median"] / total, 3),
+        "installing (venv + install)": round((typical["venv"] + typical["install"]) / total, 3),
+        "importing metadata (first import)": round(typical["first_import"] / total, 3),
+        "the tests without that import": round((typical["tests"] - typical["warm_import"]) / total, 3),
+        "bake": round(typical["bake"] / total, 3),
     }
     return result

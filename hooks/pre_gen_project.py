@@ -102,8 +102,8 @@ BUILTIN_CONNECTORS: dict[str, frozenset[str]] = {
         """.split()
     ),
 }
-# Names the generated connector module imports or defines: a class_name equal to one
-# of them would shadow it.
+# Names the generated connector modules (the stub and the CSV example) import or define:
+# a class_name equal to one of them would shadow it.
 RESERVED_CLASS_NAMES = (
     frozenset(
         """
@@ -112,6 +112,7 @@ RESERVED_CLASS_NAMES = (
     RemoteContainer RemoteDashboard RemoteFile RemoteIndex RemoteModel RemotePipeline
     RemoteTable RemoteTopic SearchIndexField SecretStr Source StackTraceError Task
     TestConnectionResult TestConnectionStep ValidationError WorkflowSource
+    CsvFileError Field OpenedCsv Path RowError SourceConnectionException TextIO
     """.split()
     )
     | {
