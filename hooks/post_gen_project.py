@@ -95,6 +95,7 @@ def leftover_template_syntax(text: str, context: dict[str, Any]) -> bool:
 def check(project: Path, context: dict[str, Any]) -> list[str]:
     """Every problem with the generated project, one line each."""
     problems: list[str] = []
+    parsed: dict[Path, Any] = {}  # each file is parsed once: the checks below reuse it
     for path in _text_files(project):
         name = path.relative_to(project)
         try:
@@ -104,31 +105,31 @@ def check(project: Path, context: dict[str, Any]) -> list[str]:
             continue
         if leftover_template_syntax(text, context):
             problems.append(f"{name}: template syntax left unrendered")
-        problem = _parse_problem(path, text)
-        if problem:
-            problems.append(f"{name}: {problem}")
+        try:
+            parsed[path] = _parse(path, text)
+        except Exception as err:  # any parser's error means the file is broken
+            first_line = str(err).splitlines()[0] if str(err) else type(err).__name__
+            problems.append(f"{name}: does not parse: {first_line}")
     problems.extend(_namespace_problems(project))
     for config in sorted(project.glob("*.yaml")):
-        problems.extend(_source_class_problems(project, config))
+        if config in parsed:
+            problems.extend(_source_class_problems(project, config, parsed))
     return problems
 
 
-def _parse_problem(path: Path, text: str) -> str | None:
-    try:
-        if path.suffix == ".py":
-            compile(text, str(path), "exec")
-        elif path.suffix == ".json":
-            json.loads(text)
-        elif path.suffix == ".toml":
-            loads = _toml_loads()
-            if loads:
-                loads(text)
-        elif path.suffix in (".yaml", ".yml"):
-            yaml = _yaml()
-            if yaml:
-                yaml.safe_load(text)
-    except Exception as err:  # any parser's error means the file is broken
-        return f"does not parse: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
+def _parse(path: Path, text: str) -> Any:
+    """The parsed content of a file this check can read (None for the others)."""
+    if path.suffix == ".py":
+        return ast.parse(text, filename=str(path))
+    if path.suffix == ".json":
+        return json.loads(text)
+    if path.suffix == ".toml":
+        loads = _toml_loads()
+        return loads(text) if loads else None
+    if path.suffix in (".yaml", ".yml"):
+        yaml = _yaml()
+        # libyaml's loader when PyYAML was built with it: the pure-Python one is slow.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if yaml else None
     return None
 
 
@@ -163,14 +164,8 @@ def _namespace_problems(project: Path) -> Iterator[str]:
                 yield f"{(service / '__init__.py').relative_to(project)}: must not exist (namespace level)"
 
 
-def _source_class_problems(project: Path, config: Path) -> Iterator[str]:
-    yaml = _yaml()
-    if yaml is None:
-        return
-    try:
-        loaded = yaml.safe_load(config.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
-        return  # reported as a parse problem
+def _source_class_problems(project: Path, config: Path, parsed: dict[Path, Any]) -> Iterator[str]:
+    loaded = parsed[config]
     if not isinstance(loaded, dict) or "source" not in loaded:
         return  # not a workflow config
     try:
@@ -183,9 +178,8 @@ def _source_class_problems(project: Path, config: Path) -> Iterator[str]:
     if not module_file.is_file():
         yield f"{config.name}: sourcePythonClass {class_path} names a missing module {module_file.relative_to(project)}"
         return
-    try:
-        tree = ast.parse(module_file.read_text(encoding="utf-8"))
-    except SyntaxError:
+    tree = parsed.get(module_file)
+    if tree is None:
         return  # reported as a parse problem
     if not any(isinstance(node, ast.ClassDef) and node.name == class_name for node in tree.body):
         where = module_file.relative_to(project)
