@@ -31,7 +31,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: $(VENV)/.installed  ## Measured figures into benchmarks/ (~15 min; ARGS=--quick for a few minutes)
+bench: $(VENV)/.installed  ## Measured figures into benchmarks/ (~20 min on 2 cores; ARGS=--quick: ~7 min)
 	$(DEV_PYTHON) -m benchmarks $(ARGS)
 
 clean:

@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
 README = HERE / "README.md"
 NOT_MEASURED = "_Not measured yet: run `make bench`._"
+FIGURES = ("bake", "scaffold", "runtime", "suite")
 
 
 def machine() -> dict[str, Any]:
@@ -58,10 +59,16 @@ def _output(command: list[str]) -> str:
 def save(figures: dict[str, Any], run_info: dict[str, Any]) -> dict[str, Any]:
     """Merge this run's figures into results.json (figures not run keep their earlier values)."""
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"figures": {}}
-    results["machine"] = run_info["machine"]
-    results["last_run"] = {key: value for key, value in run_info.items() if key != "machine"}
+    date = run_info["machine"]["date"]
+    if "make_test_seconds" in run_info:
+        results["make_test_measured"] = {"seconds": run_info.pop("make_test_seconds"), "recorded": date}
+    if figures:
+        results["machine"] = run_info["machine"]
+        results["last_run"] = {"date": date, **{key: value for key, value in run_info.items() if key != "machine"}}
+        if len(figures) == len(FIGURES):
+            results["full_run"] = results["last_run"]
     for name, figure in figures.items():
-        results["figures"][name] = {"measured_at": run_info["machine"]["date"], **figure}
+        results["figures"][name] = {"measured_at": date, **figure}
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     _write_sections(results)
     return results
@@ -70,26 +77,31 @@ def save(figures: dict[str, Any], run_info: dict[str, Any]) -> dict[str, Any]:
 def _write_sections(results: dict[str, Any]) -> None:
     text = README.read_text()
     for name, body in (("headline", headline(results)), ("results", tables(results))):
-        text = re.sub(
-            rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)",
-            lambda match, body=body: f"{match.group(1)}{body}\n{match.group(2)}",
-            text,
-            flags=re.DOTALL,
-        )
+        text = _replace_section(text, name, body)
     README.write_text(text)
+
+
+def _replace_section(text: str, name: str, body: str) -> str:
+    """Replace what is between ``<!-- name:start -->`` and ``<!-- name:end -->``."""
+    start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
+    before, found, rest = text.partition(start)
+    if not found:
+        raise RuntimeError(f"{README} has no {start.strip()} marker")
+    return f"{before}{start}{body}\n{end}{rest.partition(end)[2]}"
 
 
 def tables(results: dict[str, Any]) -> str:
     figures = results["figures"]
-    parts = [_machine_table(results)]
-    for name, render in (
-        ("bake", _bake),
-        ("scaffold", _scaffold),
-        ("runtime", _runtime),
-        ("suite", _suite),
-    ):
-        parts.append(render(figures[name]) if name in figures else f"### {name}\n\n{NOT_MEASURED}")
-    return "\n\n".join(parts)
+    if "suite" in figures and "make_test_measured" in results:
+        figures = {**figures, "suite": {**figures["suite"], "make_test_measured": results["make_test_measured"]}}
+    return "\n\n".join([_machine_table(results), *(_section(name, figures.get(name)) for name in FIGURES)])
+
+
+def _section(name: str, figure: dict[str, Any] | None) -> str:
+    if figure is None:
+        return f"### {name}\n\n{NOT_MEASURED}"
+    renderers = {"bake": _bake, "scaffold": _scaffold, "runtime": _runtime, "suite": _suite}
+    return f"{renderers[name](figure)}\n\n_Measured {figure['measured_at']}._"
 
 
 def _machine_table(results: dict[str, Any]) -> str:
@@ -105,10 +117,19 @@ def _machine_table(results: dict[str, Any]) -> str:
         ("openmetadata-ingestion", runtime.get("openmetadata_ingestion", "-")),
         ("pydantic", runtime.get("pydantic", "-")),
         ("cookiecutter / uv", f"{info['cookiecutter']} / {info['uv']}"),
-        ("load average at start (1, 5, 15 min)", ", ".join(map(str, info["load_average_at_start"]))),
-        ("this run", f"`{results['last_run']['arguments']}`, {results['last_run']['wall_seconds'] / 60:.1f} min"),
+        ("load average at the last run's start (1, 5, 15 min)", ", ".join(map(str, info["load_average_at_start"]))),
+        *_run_rows(results),
     ]
     return "### Machine\n\n| | |\n|---|---|\n" + "\n".join(f"| {key} | {value} |" for key, value in rows)
+
+
+def _run_rows(results: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = []
+    for key, label in (("full_run", "last full run"), ("last_run", "last run")):
+        run = results.get(key)
+        if run and (key == "full_run" or run != results.get("full_run")):
+            rows.append((label, f"{run['date']}, `{run['arguments']}`, {run['wall_seconds'] / 60:.1f} min"))
+    return rows
 
 
 def _bake(figure: dict[str, Any]) -> str:
@@ -121,8 +142,8 @@ def _bake(figure: dict[str, Any]) -> str:
             f"| with hooks | {_s(figure['with_hooks'])} | {_runs(figure['with_hooks'])} |",
             f"| `--accept-hooks no` | {_s(figure['without_hooks'])} | {_runs(figure['without_hooks'])} |",
             f"| `cookiecutter --version` (CLI start-up alone) | {_s(figure['cli_startup'])} | |",
-            f"| **hooks add** | **{figure['hook_overhead_percent']:+.0f}%** "
-            f"(paired ratio {figure['hooks_ratio_paired']}) | goal: under {figure['goal_percent']}% |",
+            f"| **hooks add** (median of per-pair ratios) | **{figure['hook_overhead_percent']:+.0f}%** "
+            f"(ratio of medians {figure['hooks_ratio_of_medians']}) | goal: under {figure['goal_percent']}% |",
         ]
     )
 
@@ -230,8 +251,11 @@ def _suite(figure: dict[str, Any]) -> str:
             f"| its mypy alone: new cache / warm cache | {check['mypy_new_cache']} s / {check['mypy_warm_cache']} s |",
         ]
         lines += _estimate_rows(figure["estimate"])
-    if figure.get("make_test_measured_seconds"):
-        lines.append(f"| full `make test`, measured | {figure['make_test_measured_seconds'] / 60:.1f} min |")
+    if "make_test_measured" in figure:
+        measured = figure["make_test_measured"]
+        lines.append(
+            f"| full `make test`, measured ({measured['recorded'][:10]}) | {measured['seconds'] / 60:.1f} min |"
+        )
     return "\n".join(lines)
 
 
@@ -282,13 +306,12 @@ def headline(results: dict[str, Any]) -> str:
 def _runtime_headline(runtime: dict[str, Any]) -> str:
     csv = runtime["csv_example"]
     largest = max(csv["sizes"], key=int)
-    measured = csv["sizes"][largest]
+    measured, traced = csv["sizes"][largest], csv["source_traced"]
     text = (
         f"The CSV example streams {int(largest):,} tables at {measured['source']['rows_per_second']:,} rows/s, "
-        f"{measured['source_vs_floor']}x the cost of building the same OpenMetadata models alone, "
-        f"holding {csv['source_traced']['bytes_per_row']:.0f} bytes per row "
-        f"(reading the file into a list first, as OpenMetadata's demo does, holds "
-        f"{measured['load_all']['traced_bytes_per_row']:,})."
+        f"{measured['source_vs_floor']:.2f}x the cost of building the same OpenMetadata models alone, and holds "
+        f"{traced['bytes_per_row']:.0f} bytes per row ({traced['rows']:,} rows, traced); reading the file into "
+        f"a list first, as OpenMetadata's demo does, holds {measured['load_all']['traced_bytes_per_row']:,}."
     )
     if "local_run" in runtime:
         local = runtime["local_run"]

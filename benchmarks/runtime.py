@@ -17,6 +17,7 @@ import platform
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from benchmarks import csv_example, local_run
 from benchmarks.csv_example import CsvExample, Plan
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
     plans = [Plan(*numbers) for numbers in zip(args.sizes, args.rounds, args.load_all_rounds, strict=True)]
     example = CsvExample(args.project)
-    results = {
+    results: dict[str, Any] = {
         "openmetadata_ingestion": version("openmetadata-ingestion"),
         "pydantic": version("pydantic"),
         "python": platform.python_version(),

@@ -52,7 +52,7 @@ def scaffold_once(workdir: Path, installer: str) -> tuple[dict[str, float], Path
     path, bake_seconds = project.bake_bench_project(workdir)
     create_venv, install = STEPS[installer]
     phases = {"bake": bake_seconds, "venv": create_venv(path), "install": install(path)}
-    import_metadata = [path / ".venv" / "bin" / "python", "-c", "import metadata"]
+    import_metadata: list[str | Path] = [path / ".venv" / "bin" / "python", "-c", "import metadata"]
     phases["first_import"] = run(import_metadata, cwd=path)
     phases["tests"] = run(["make", "test"], cwd=path)
     phases["warm_import"] = run(import_metadata, cwd=path)
@@ -73,7 +73,7 @@ def measure(workdir: Path, runs: int, keep_uv_venv: bool) -> tuple[dict[str, Any
                 path, kept = kept or path, path  # keep this one, drop the one kept before
             if path != kept:
                 shutil.rmtree(path / ".venv", ignore_errors=True)
-    figure = {installer: summarise(runs_) for installer, runs_ in measured.items()}
+    figure: dict[str, Any] = {installer: summarise(runs_) for installer, runs_ in measured.items()}
     figure["pip_vs_uv"] = ratio(figure["pip"]["green"]["median"], figure["uv"]["green"]["median"])
     return {"runs": runs, **figure}, kept
 
