@@ -203,15 +203,21 @@ def check_package_name(value: str) -> str | None:
     return None
 
 
-def check_module_name(value: str, service_type: str, with_csv_example: bool) -> str | None:
+def _identifier_problem(value: str, pattern: re.Pattern[str], shape: str) -> str | None:
+    """What makes ``value`` unusable as a Python name of that shape, if anything."""
     problem = _name_problem(value, MAX_IDENTIFIER_LENGTH)
     if problem is None:
         if value[0].isdigit():
             problem = "it starts with a digit"
-        elif not MODULE_NAME.fullmatch(value):
-            problem = "it is not lower_snake_case"
+        elif not pattern.fullmatch(value):
+            problem = f"it is not {shape}"
         elif keyword.iskeyword(value) or keyword.issoftkeyword(value):
             problem = "it is a Python keyword"
+    return problem
+
+
+def check_module_name(value: str, service_type: str, with_csv_example: bool) -> str | None:
+    problem = _identifier_problem(value, MODULE_NAME, "lower_snake_case")
     if problem:
         return (
             f"module_name {_shown(value)} is not valid: {problem}; use lowercase letters, digits "
@@ -236,16 +242,9 @@ def check_module_name(value: str, service_type: str, with_csv_example: bool) -> 
 
 
 def check_class_name(value: str) -> str | None:
-    problem = _name_problem(value, MAX_IDENTIFIER_LENGTH)
-    if problem is None:
-        if value[0].isdigit():
-            problem = "it starts with a digit"
-        elif not CLASS_NAME.fullmatch(value):
-            problem = "it is not CamelCase letters and digits"
-        elif keyword.iskeyword(value):
-            problem = "it is a Python keyword"
-        elif value in RESERVED_CLASS_NAMES:
-            problem = "the connector module imports or defines a name like it"
+    problem = _identifier_problem(value, CLASS_NAME, "CamelCase letters and digits")
+    if problem is None and value in RESERVED_CLASS_NAMES:
+        problem = "the connector module imports or defines a name like it"
     if problem:
         return (
             f"class_name {_shown(value)} is not valid: {problem}; use CamelCase starting with "
