@@ -17,6 +17,12 @@ literal in the quote style ``ruff format`` itself prefers, and ``python_constant
 writes a module constant laid out as ruff lays it out, so that generated code holding
 any user text is format-clean as generated.
 
+``OpenMetadataReleases``: the ``openmetadata_release`` filter turns the release a user
+typed (``2.0.6``, ``1.9.17.6``, ``1.6`` or ``1.6.x``) into what the generated files need
+(the pin, the tested release, the image tag, the Pythons), from the table of releases in
+cookiecutter.json; ``class_prefix`` gives the name the connector's other classes start
+with (``AcmeSource`` -> ``Acme``).
+
 ``QuietHookFailures``: when a hook refuses bad input, cookiecutter logs its own
 traceback under the hook's clear message. A refused input is the user's mistake, not
 a crash: the message stays, the traceback goes (for that one log record only).
@@ -29,6 +35,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +141,85 @@ class PythonLiterals(Extension):
         super().__init__(environment)
         environment.filters["python_string"] = python_string
         environment.filters["python_constant"] = python_constant
+
+
+RELEASE = re.compile(r"(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<patch>x|\d+(?:\.\d+)?))?")
+
+
+# The oldest Python the generated code supports (it uses 3.10 syntax at run time).
+CODE_PYTHON = (3, 10)
+
+
+def _python(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)
+
+
+@dataclass(frozen=True)
+class Release:
+    """The OpenMetadata release a project targets, as the generated files use it."""
+
+    line: str  # "1.9": server and client must share it
+    release: str  # the tested release: as typed, or the newest known of the line
+    pin: str  # the requirement on openmetadata-ingestion
+    image_tag: str  # the ingestion image (x.y.z: Python-only hotfixes have no image)
+    pythons: tuple[str, ...]  # the Pythons to test, oldest first
+    requires_python: str  # the project's requires-python
+    image_python: str  # the Python of the release's ingestion image
+    airflow: str  # the Airflow release openmetadata-ingestion[airflow] pins
+    major: int
+
+    def at_least(self, line: str) -> bool:
+        """Whether the targeted release is ``line`` (``"1.12"``) or newer."""
+        return _python(self.line) >= _python(line)
+
+
+def openmetadata_release(version: object, releases: dict[str, dict[str, Any]]) -> Release:
+    """What ``version`` (``2.0.6``, ``1.9.17.6``, ``1.6`` or ``1.6.x``) means for the files.
+
+    The Pythons: from the release's declared floor (``Requires-Python`` of its package,
+    raised to the generated code's own floor) to the newest its release notes support,
+    and always the Python of its ingestion image. Raises ``ValueError`` for a release
+    outside ``releases``; the pre-generation hook has refused those already.
+    """
+    match = RELEASE.fullmatch(str(version).strip())
+    line = f"{match['major']}.{match['minor']}" if match else ""
+    if match is None or line not in releases:
+        raise ValueError(f"not a supported OpenMetadata release: {version!r}")
+    facts = releases[line]
+    exact = match["patch"] not in (None, "x")
+    release = f"{line}.{match['patch']}" if exact else str(facts["newest"])
+    lower = release if exact else f"{line}.0"
+    major, minor = int(match["major"]), int(match["minor"])
+    floor = max(_python(str(facts["requires_python"])), CODE_PYTHON)
+    newest = _python(str(facts["newest_python"]))
+    pythons = {(3, m) for m in range(floor[1], newest[1] + 1)} | {_python(str(facts["image_python"]))}
+    return Release(
+        line=line,
+        release=release,
+        pin=f">={lower},<{major}.{minor + 1}",
+        image_tag=".".join(release.split(".")[:3]),
+        pythons=tuple(f"{a}.{b}" for a, b in sorted(pythons)),
+        requires_python=f">={floor[0]}.{floor[1]}",
+        image_python=str(facts["image_python"]),
+        airflow=str(facts["airflow"]),
+        major=major,
+    )
+
+
+def class_prefix(class_name: object) -> str:
+    """``AcmeSource`` -> ``Acme``: the start of the names of the connector's other classes."""
+    name = str(class_name)
+    return name.removesuffix("Source") or name
+
+
+class OpenMetadataReleases(Extension):
+    """Registers the ``openmetadata_release`` and ``class_prefix`` filters."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["openmetadata_release"] = openmetadata_release
+        environment.filters["class_prefix"] = class_prefix
 
 
 class _WithoutHookTraceback(logging.Filter):

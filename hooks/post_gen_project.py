@@ -1,8 +1,14 @@
-"""Remove what the choices exclude, check what was generated, print the next steps.
+"""Put the chosen variants in place, remove what the choices exclude, check the result.
 
 Runs with nothing but cookiecutter installed (standard library, plus the PyYAML that
-cookiecutter depends on), Python >= 3.10, inside the generated project. When a check
-fails, the exit status is 1 and cookiecutter removes the generated directory.
+cookiecutter depends on), Python >= 3.10, inside the generated project. ``main`` reads
+as the table of what each choice does. When a check fails, the exit status is 1 and
+cookiecutter removes the generated directory: a project is either whole or not there.
+
+Variants are whole files: ``variants/<variable>/<value>/`` (and ``variants/csv_example/``)
+mirrors the project, and the chosen tree is laid over it (``service_type`` first, then
+``client_style``, then the CSV example); ``variants/fragments/`` holds pieces that
+generated files include. ``variants/`` is then removed with everything not chosen.
 """
 
 from __future__ import annotations
@@ -12,16 +18,18 @@ import json
 import re
 import shutil
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 RENDERED_CONTEXT = r"""{{ cookiecutter | tojson }}"""
 
+VARIANTS = "variants"
 NAMESPACE = ("metadata", "ingestion", "source")
 # Jinja left behind (GitHub Actions' dollar-brace expressions are not Jinja and stay).
-LEFTOVER_JINJA = re.compile(r"(?<!\$)[{][{]-?\s*cookiecutter\b|[{]%-?\s*(?:if|for|set|raw|endif|endfor|else|elif)\b")
-TEXT_SUFFIXES = {".py", ".toml", ".yaml", ".yml", ".json", ".md", ".txt", ".cfg", ".xml", ".iml", ".csv", ""}
+LEFTOVER_JINJA = re.compile(r"(?<!\$)[{][{]-?\s*cookiecutter\b|[{]%-?\s*(?:if|for|set|raw|include|endif|endfor|else|elif)\b")
+TEXT_SUFFIXES = {".py", ".toml", ".yaml", ".yml", ".json", ".md", ".txt", ".cfg", ".xml", ".iml", ".csv", ".sql", ""}
 
 
 def _remove(path: Path) -> None:
@@ -31,42 +39,85 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def prune(project: Path, context: dict[str, Any]) -> None:
-    """Remove (or move into place) what depends on the choices."""
-    service = context["service_type"]
-    csv_module = project / "src" / Path(*NAMESPACE) / service / f"{context['module_name']}_csv.py"
-    if not _chosen(context.get("include_csv_example")):
-        for path in (
-            csv_module,
-            project / "csv_example.yaml",
-            project / "data",
-            project / "tests" / "test_csv_example.py",
-            project / ".idea" / "runConfigurations" / "Run_CSV_example_locally.xml",
-        ):
-            _remove(path)
-    elif service != "database" and csv_module.exists():
-        target = project / "src" / Path(*NAMESPACE) / "database" / csv_module.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        csv_module.replace(target)
-    ide = context.get("ide")
-    if ide not in ("both", "pycharm"):
-        _remove(project / ".idea")
-    if ide not in ("both", "vscode"):
-        _remove(project / ".vscode")
-    if ide == "none":
-        _remove(project / "docs" / "ide-setup.md")
-    ci = context.get("ci")
-    if ci != "github":
-        _remove(project / ".github")
-    if ci != "gitlab":
-        _remove(project / ".gitlab-ci.yml")
-    for folder in (project / "docs",):
-        if folder.is_dir() and not any(folder.iterdir()):
+def _chosen(value: Any) -> bool:
+    return value is True or str(value).lower() in ("yes", "y", "true", "1")
+
+
+# --- Variants: whole files, chosen once ---------------------------------------------------
+
+
+def place_variant(project: Path, *variant: str) -> None:
+    """Lay ``variants/<variant...>/`` over the project, file by file."""
+    source = project.joinpath(VARIANTS, *variant)
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            target = project / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)
+
+
+def remove_variants(project: Path) -> None:
+    """Everything that was not chosen (and the fragments the chosen files included)."""
+    _remove(project / VARIANTS)
+
+
+# --- Options -------------------------------------------------------------------------------
+
+
+def remove_csv_example_run_configuration(project: Path) -> None:
+    _remove(project / ".idea" / "runConfigurations" / "Run_CSV_example_locally.xml")
+
+
+def remove_pycharm_files(project: Path) -> None:
+    _remove(project / ".idea")
+
+
+def remove_vscode_files(project: Path) -> None:
+    _remove(project / ".vscode")
+
+
+def remove_ide_guide(project: Path) -> None:
+    _remove(project / "docs" / "ide-setup.md")
+
+
+def remove_github_ci(project: Path) -> None:
+    _remove(project / ".github")
+
+
+def remove_gitlab_ci(project: Path) -> None:
+    _remove(project / ".gitlab-ci.yml")
+
+
+def remove_empty_folders(project: Path) -> None:
+    for folder in sorted((p for p in project.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        if not any(folder.iterdir()):
             folder.rmdir()
 
 
-def _chosen(value: Any) -> bool:
-    return value is True or str(value).lower() in ("yes", "y", "true", "1")
+def arrange(project: Path, context: dict[str, Any]) -> None:
+    """What each choice puts in place or removes."""
+    place_variant(project, "service_type", context["service_type"])
+    place_variant(project, "client_style", context["client_style"])
+    if _chosen(context.get("include_csv_example")):
+        place_variant(project, "csv_example")
+    else:
+        remove_csv_example_run_configuration(project)
+    remove_variants(project)
+    ide = context.get("ide")
+    if ide not in ("both", "pycharm"):
+        remove_pycharm_files(project)
+    if ide not in ("both", "vscode"):
+        remove_vscode_files(project)
+    if ide == "none":
+        remove_ide_guide(project)
+    if context.get("ci") != "github":
+        remove_github_ci(project)
+    if context.get("ci") != "gitlab":
+        remove_gitlab_ci(project)
+    remove_empty_folders(project)
+
+
+# --- Checks ----------------------------------------------------------------------------------
 
 
 def _text_files(project: Path) -> Iterator[Path]:
@@ -110,6 +161,8 @@ def check(project: Path, context: dict[str, Any]) -> list[str]:
         except Exception as err:  # any parser's error means the file is broken
             first_line = str(err).splitlines()[0] if str(err) else type(err).__name__
             problems.append(f"{name}: does not parse: {first_line}")
+    if (project / VARIANTS).exists():
+        problems.append(f"{VARIANTS}/: left in the project")
     problems.extend(_namespace_problems(project))
     for config in sorted(project.glob("*.yaml")):
         if config in parsed:
@@ -123,6 +176,8 @@ def _parse(path: Path, text: str) -> Any:
         return ast.parse(text, filename=str(path))
     if path.suffix == ".json":
         return json.loads(text)
+    if path.suffix in (".xml", ".iml"):
+        return ET.fromstring(text)
     if path.suffix == ".toml":
         loads = _toml_loads()
         return loads(text) if loads else None
@@ -164,6 +219,14 @@ def _namespace_problems(project: Path) -> Iterator[str]:
                 yield f"{(service / '__init__.py').relative_to(project)}: must not exist (namespace level)"
 
 
+def _module_file(project: Path, module_path: str) -> Path | None:
+    base = project / "src" / Path(*module_path.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _source_class_problems(project: Path, config: Path, parsed: dict[Path, Any]) -> Iterator[str]:
     loaded = parsed[config]
     if not isinstance(loaded, dict) or "source" not in loaded:
@@ -174,9 +237,9 @@ def _source_class_problems(project: Path, config: Path, parsed: dict[Path, Any])
         yield f"{config.name}: no source.serviceConnection.config.sourcePythonClass"
         return
     module_path, _, class_name = str(class_path).rpartition(".")
-    module_file = project / "src" / Path(*module_path.split(".")).with_suffix(".py")
-    if not module_file.is_file():
-        yield f"{config.name}: sourcePythonClass {class_path} names a missing module {module_file.relative_to(project)}"
+    module_file = _module_file(project, module_path)
+    if module_file is None:
+        yield f"{config.name}: sourcePythonClass {class_path} names a missing module {module_path}"
         return
     tree = parsed.get(module_file)
     if tree is None:
@@ -189,23 +252,25 @@ def _source_class_problems(project: Path, config: Path, parsed: dict[Path, Any])
 def next_steps(context: dict[str, Any]) -> str:
     package, service = context["package_name"], context["service_type"]
     lines = [
-        f"Created {package}: an OpenMetadata {context['openmetadata_version']} custom {service} connector.",
+        f"Created {package}: an OpenMetadata {context['openmetadata_version']} custom {service} connector"
+        f" ({context['client_style']} client).",
         "Next steps:",
         f"  cd {package}",
-        "  make venv        # .venv with the connector installed editable (what the IDEs use)",
-        "  make test        # its tests, against the real openmetadata-ingestion",
-        "  make run-local   # connector.yaml through OpenMetadata's workflow, no server needed",
+        "  make venv              # .venv with the connector installed editable (what the IDEs use)",
+        "  make test              # its tests, against the real openmetadata-ingestion",
+        "  make run-local         # connector.yaml through OpenMetadata's workflow, no server needed",
+        "  make test-connection   # the connector's connection checks, step by step",
     ]
     if _chosen(context.get("include_csv_example")):
         lines.append("  make run-local CONFIG=csv_example.yaml   # the CSV example")
-    lines.append(f"Then edit src/metadata/ingestion/source/{service}/{context['module_name']}.py (see README.md).")
+    lines.append(f"Then edit src/metadata/ingestion/source/{service}/{context['module_name']}/ (see README.md).")
     return "\n".join(lines)
 
 
 def main() -> int:
     context = json.loads(RENDERED_CONTEXT)
     project = Path.cwd()
-    prune(project, context)
+    arrange(project, context)
     problems = check(project, context)
     if problems:
         for problem in problems:

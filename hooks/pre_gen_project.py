@@ -2,155 +2,39 @@
 
 Runs with nothing but cookiecutter installed: standard library only, Python >= 3.10.
 Each problem is one line naming the variable, the value and what would be accepted;
-the exit status is 1 and cookiecutter removes the directory it had just created.
+then one line says where cookiecutter kept the answers, so that a retry does not mean
+typing them all again. The exit status is 1 and cookiecutter removes the directory it
+had just created.
+
+The facts about service types, client styles and OpenMetadata releases come from
+cookiecutter.json (``_service_types``, ``_client_styles``, ``_openmetadata_releases``),
+through the rendered context.
 """
 
 from __future__ import annotations
 
 import json
 import keyword
+import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 # The rendered context, as JSON: user input is data here, never code.
 RENDERED_CONTEXT = r"""{{ cookiecutter | tojson }}"""
 
-SERVICE_TYPES = (
-    "database",
-    "dashboard",
-    "pipeline",
-    "messaging",
-    "mlmodel",
-    "storage",
-    "search",
-    "drive",
-)
-# Minor releases of openmetadata-ingestion with the Source API this template targets
-# (pydantic v2 models, three-argument ``create``): 1.5 is the first.
-SUPPORTED_RELEASES = (
-    (1, 5),
-    (1, 6),
-    (1, 7),
-    (1, 8),
-    (1, 9),
-    (1, 10),
-    (1, 11),
-    (1, 12),
-    (1, 13),
-    (2, 0),
-)
-# Service types that a release line does not have yet.
-SERVICE_TYPE_SINCE = {"drive": (1, 9)}
 NAMESPACE_PARTS = frozenset({"metadata", "ingestion", "source", "__init__", "__main__"})
-# Connector modules and packages that openmetadata-ingestion ships in each service folder,
-# across the supported releases. A module of ours with one of these names would shadow or
-# overwrite OpenMetadata's connector. tests/test_hooks.py fails when this list is stale.
-BUILTIN_CONNECTORS: dict[str, frozenset[str]] = {
-    "database": frozenset(
-        """
-        athena azuresql bigquery bigtable burstiq cassandra clickhouse cockroach
-        column_helpers column_type_parser common common_db_source common_nosql_source
-        common_pg_mappings couchbase custom_property_extension_mixin database_service
-        databricks datalake db2 dbt deltalake domodatabase doris druid dynamodb exasol
-        extended_sample_data external_table_lineage_mixin glue greenplum hive iceberg impala
-        incremental_metadata_extraction iomete json_schema_extractor life_cycle_query_mixin
-        lineage_processors lineage_source mariadb mongodb mssql multi_db_source my_db mysql
-        oracle pinotdb postgres presto query query_parser_source questdb redshift salesforce
-        sample_data sample_usage saperp saphana sas singlestore snowflake sql_column_handler
-        sqlalchemy_source sqlite starrocks stored_procedures_mixin teradata timescale trino
-        unitycatalog usage_source vertica
-        """.split()
-    ),
-    "dashboard": frozenset(
-        """
-        dashboard_service domodashboard grafana hex lightdash looker metabase microstrategy
-        mode mstr omni powerbi qlikcloud qliksense quicksight redash sigma ssrs superset
-        tableau
-        """.split()
-    ),
-    "pipeline": frozenset(
-        """
-        airbyte airflow dagster databrickspipeline dbtcloud domopipeline fivetran flink
-        gluepipeline kafkaconnect nifi openlineage pipeline_service prefect spline
-        """.split()
-    ),
-    "messaging": frozenset(
-        """
-        common_broker_source kafka kinesis messaging_service pubsub redpanda
-        """.split()
-    ),
-    "mlmodel": frozenset(
-        """
-        mlflow mlmodel_service sagemaker
-        """.split()
-    ),
-    "storage": frozenset(
-        """
-        gcs s3 storage_service
-        """.split()
-    ),
-    "search": frozenset(
-        """
-        elasticsearch opensearch search_service
-        """.split()
-    ),
-    "drive": frozenset(
-        """
-        drive_service googledrive sftp
-        """.split()
-    ),
-}
-# Names the generated connector modules (the stub and the CSV example) import or define:
-# a class_name equal to one of them would shadow it.
-RESERVED_CLASS_NAMES = (
-    frozenset(
-        """
-    Any BaseModel Callable Chart ChartType Column ConfigDict DataType Database DatabaseSchema
-    Either FieldDataType InvalidSourceException Iterable Iterator OpenMetadata RemoteChart
-    RemoteContainer RemoteDashboard RemoteFile RemoteIndex RemoteModel RemotePipeline
-    RemoteTable RemoteTopic SearchIndexField SecretStr Source StackTraceError Task
-    TestConnectionResult TestConnectionStep ValidationError WorkflowSource
-    CsvFileError Field OpenedCsv Path RowError SourceConnectionException TextIO
+# Names that the generated connector modules import or define at module level: a
+# class_name equal to one of them would shadow it. tests/test_hooks.py keeps this list
+# in step with the modules the template generates.
+RESERVED_CLASS_NAMES = frozenset(
+    """
+    Any BaseModel Callable ConfigDict Either Field InvalidSourceException Iterable Iterator
+    Mapping OpenMetadata Path SecretStr Source StackTraceError TestConnectionResult
+    TestConnectionStep ValidationError WorkflowSource TypeVar Generic Protocol Sequence
     """.split()
-    )
-    | {
-        f"{prefix}{kind}{suffix}"
-        for kind in (
-            "Database",
-            "Dashboard",
-            "Pipeline",
-            "Messaging",
-            "MlModel",
-            "Storage",
-            "Search",
-            "Drive",
-        )
-        for prefix, suffix in (
-            ("Create", "ServiceRequest"),
-            ("", "Connection"),
-            ("", "ServiceType"),
-            ("Custom", "Connection"),
-        )
-    }
-    | {
-        f"Create{entity}Request"
-        for entity in (
-            "Database",
-            "DatabaseSchema",
-            "Table",
-            "Chart",
-            "Dashboard",
-            "Pipeline",
-            "Topic",
-            "MlModel",
-            "Container",
-            "SearchIndex",
-            "Directory",
-            "File",
-        )
-    }
 )
 CHOICES = {
     "ide": ("both", "pycharm", "vscode", "none"),
@@ -160,7 +44,8 @@ CHOICES = {
 MODULE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 PACKAGE_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
-VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:\.(\d+))?")
+# A release as people say it: 2.0.6, 1.9.17.6, or the line alone: 1.6, 1.6.x
+RELEASE = re.compile(r"(\d+)\.(\d+)(?:\.(?:x|\d+(?:\.\d+)?))?")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_NAME_LENGTH = 64
 # Module and class names appear in signatures and imports: longer ones would push the
@@ -168,14 +53,14 @@ MAX_NAME_LENGTH = 64
 MAX_IDENTIFIER_LENGTH = 32
 
 
-def _release(version: str) -> tuple[int, int] | None:
-    match = VERSION.fullmatch(version)
-    return (int(match.group(1)), int(match.group(2))) if match else None
-
-
 def _shown(value: Any) -> str:
     """The value as one line, quoted, whatever it holds."""
     return json.dumps(value, ensure_ascii=False)
+
+
+def _line(release: str) -> tuple[int, int]:
+    major, minor = release.split(".")[:2]
+    return int(major), int(minor)
 
 
 def _name_problem(value: str, max_length: int = MAX_NAME_LENGTH) -> str | None:
@@ -216,7 +101,9 @@ def _identifier_problem(value: str, pattern: re.Pattern[str], shape: str) -> str
     return problem
 
 
-def check_module_name(value: str, service_type: str, with_csv_example: bool) -> str | None:
+def check_module_name(
+    value: str, service_type: str, with_csv_example: bool, builtin: Mapping[str, frozenset[str]]
+) -> str | None:
     problem = _identifier_problem(value, MODULE_NAME, "lower_snake_case")
     if problem:
         return (
@@ -232,7 +119,7 @@ def check_module_name(value: str, service_type: str, with_csv_example: bool) -> 
     if with_csv_example:  # the CSV example lives in the database folder
         modules.append(("database", f"{value}_csv"))
     for folder, module in modules:
-        if module in BUILTIN_CONNECTORS.get(folder, frozenset()):
+        if module in builtin.get(folder, frozenset()):
             return (
                 f"module_name {_shown(value)} would overwrite OpenMetadata's own connector "
                 f"metadata.ingestion.source.{folder}.{module}; choose another name, e.g. "
@@ -248,53 +135,80 @@ def check_class_name(value: str) -> str | None:
     if problem:
         return (
             f"class_name {_shown(value)} is not valid: {problem}; use CamelCase starting with "
-            "an uppercase letter, e.g. 'AcmeCrmConnector'"
+            "an uppercase letter, e.g. 'AcmeCrmSource'"
         )
     return None
 
 
-def check_release(version: str, service_type: str) -> Iterator[str]:
-    release = _release(version)
-    supported = ", ".join(f"{major}.{minor}" for major, minor in SUPPORTED_RELEASES)
-    if release is None:
+def check_release(
+    version: str, service_type: str, releases: Mapping[str, Any], since: str | None
+) -> Iterator[str]:
+    supported = ", ".join(releases)
+    match = RELEASE.fullmatch(version.strip())
+    if match is None:
         yield (
-            f"openmetadata_version {_shown(version)} is not a release number; use the server's "
-            "release, e.g. '2.0.6' or '1.9.17.6'"
+            f"openmetadata_version {_shown(version)} is not a release; use your server's "
+            "release, e.g. '2.0.6', '1.9.17.6', or its line alone, e.g. '1.9'"
         )
         return
-    if release not in SUPPORTED_RELEASES:
+    line = f"{match.group(1)}.{match.group(2)}"
+    if line not in releases:
         yield (
             f"openmetadata_version {_shown(version)} is not supported: this template generates "
             f"connectors for OpenMetadata {supported}"
         )
         return
-    since = SERVICE_TYPE_SINCE.get(service_type)
-    if since and release < since:
+    if since and _line(line) < _line(since):
         yield (
             f"service_type {_shown(service_type)} does not exist in OpenMetadata {version}: "
-            f"it exists from {since[0]}.{since[1]} on"
+            f"it exists from {since} on"
         )
+
+
+def check_client_style(client_style: Any, service_type: str, styles: Mapping[str, Any]) -> str | None:
+    if client_style not in styles:
+        return f"client_style {_shown(client_style)} is not one of: {', '.join(styles)}"
+    allowed = styles[client_style]["service_types"]
+    if allowed != "all" and service_type not in str(allowed).split():
+        return (
+            f"client_style {_shown(client_style)} is for the {allowed} service type only, not "
+            f"{service_type}; choose rest_api or plain"
+        )
+    return None
 
 
 def problems(context: Mapping[str, Any]) -> list[str]:
     """Every problem with the variables, one line each; empty when all is well."""
     found: list[str] = []
+    service_types: Mapping[str, Any] = context.get("_service_types") or {}
     service_type = context.get("service_type")
-    if service_type not in SERVICE_TYPES:
+    if service_type not in service_types:
         found.append(
             f"service_type {_shown(service_type)} is not one of OpenMetadata's custom service "
-            f"types: {', '.join(SERVICE_TYPES)}"
+            f"types: {', '.join(service_types)}"
         )
         service_type = ""
+    facts = service_types.get(service_type, {})
+    builtin = {name: frozenset(str(svc["builtin_modules"]).split()) for name, svc in service_types.items()}
     with_csv = context.get("include_csv_example") in (True, "yes", "y", "true", "True")
     for check in (
         check_package_name(str(context.get("package_name", ""))),
-        check_module_name(str(context.get("module_name", "")), str(service_type), with_csv),
+        check_module_name(str(context.get("module_name", "")), str(service_type), with_csv, builtin),
         check_class_name(str(context.get("class_name", ""))),
+        check_client_style(context.get("client_style"), str(service_type), context.get("_client_styles") or {})
+        if service_type
+        else None,
     ):
         if check:
             found.append(check)
-    found.extend(check_release(str(context.get("openmetadata_version", "")), str(service_type)))
+    found.extend(
+        check_release(
+            str(context.get("openmetadata_version", "")),
+            str(service_type),
+            context.get("_openmetadata_releases") or {},
+            facts.get("since"),
+        )
+    )
     for variable, accepted in CHOICES.items():
         if context.get(variable) not in accepted:
             found.append(f"{variable} {_shown(context.get(variable))} is not one of: {', '.join(accepted)}")
@@ -306,11 +220,48 @@ def problems(context: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def replay_file(context: Mapping[str, Any], replay_dir: Path | None = None) -> Path | None:
+    """The replay file cookiecutter wrote for this run, if it is where cookiecutter puts it.
+
+    cookiecutter saves the answers (``replay_dir`` of its config, by default
+    ``~/.cookiecutter_replay``) under the name of the template's folder before it runs
+    this hook; it is ours when it holds exactly these answers.
+    """
+    repo_dir = context.get("_repo_dir")
+    if not repo_dir:
+        return None  # not run by the cookiecutter command (cruft, the Python API)
+    folder = replay_dir or Path(os.path.expanduser("~/.cookiecutter_replay"))
+    candidate = folder / f"{Path(os.path.abspath(str(repo_dir))).name}.json"
+    try:
+        saved = json.loads(candidate.read_text(encoding="utf-8"))["cookiecutter"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    answers = {key: value for key, value in context.items() if not key.startswith("_")}
+    return candidate if all(saved.get(key) == value for key, value in answers.items()) else None
+
+
+def retry_advice(context: Mapping[str, Any], replay_dir: Path | None = None) -> str:
+    """How to try again without typing every answer again."""
+    template = context.get("_template") or "<template>"
+    saved = replay_file(context, replay_dir)
+    if saved is None:
+        return (
+            "Nothing was generated. cookiecutter keeps your answers in its replay file: correct "
+            f"the value(s) above in it and run: cookiecutter --replay-file <that file> {template}"
+        )
+    return (
+        f"Nothing was generated. Your answers are kept in {saved}: correct the value(s) above "
+        f"in that file, then run: cookiecutter --replay-file {saved} {template}"
+    )
+
+
 def main() -> int:
     context = json.loads(RENDERED_CONTEXT)
     found = problems(context)
     for problem in found:
         print(f"Error: {problem}", file=sys.stderr)
+    if found:
+        print(retry_advice(context), file=sys.stderr)
     return 1 if found else 0
 
 

@@ -144,3 +144,8 @@ class SharedVenv:
         return subprocess.run(
             [str(self.python), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
         )
+
+
+# tests/harness/ tests the generated repository's local harness: it needs openmetadata-ingestion,
+# so it runs inside the shared virtualenvs (tests/test_harness.py), not in this process.
+collect_ignore = ["harness"]

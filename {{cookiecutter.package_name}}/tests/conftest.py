@@ -1,7 +1,12 @@
-"""Shared fixtures.
+"""Fixtures of the connector's tests: a stand-in OpenMetadata server, OpenMetadata's real
+client talking to it, and a workflow config pointed at the example system.
 
-Names avoid those of openmetadata-ingestion's own pytest plugin (``metadata``,
-``workflow_config``, ``sink_config``, ``run_workflow``), which expects a live server.
+The tests never read ``connector.yaml``'s connection: it is yours, and may point at
+your real system. They take the example system from ``example_system.py`` (the
+``connection_options`` fixture); point that at a test instance of your system when you
+replace the client. Fixture names avoid those of openmetadata-ingestion's own pytest
+plugin (``metadata``, ``workflow_config``, ``sink_config``, ``run_workflow``), which
+expects a live server.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from local_harness import StandIn, load_config
+from local_harness.auth import local_token
 from metadata.generated.schema.entity.services.connections.metadata.openMetadataConnection import (
     OpenMetadataConnection,
 )
@@ -19,15 +26,31 @@ from metadata.generated.schema.security.client.openMetadataJWTClientConfig impor
 )
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 
-from om_local.run_local import load_config
-from om_local.stand_in import StandIn
+from .example_system import connection_options  # noqa: F401 - a fixture
 
 PROJECT = Path(__file__).resolve().parents[1]
+TEST_SERVICE = "test_service"
 
 
 def project_config(name: str) -> dict[str, Any]:
-    """A workflow config of this repository, loaded the way ``metadata ingest`` loads it."""
+    """A workflow config of this repository, loaded as ``metadata ingest`` loads it."""
     return load_config(PROJECT / name)
+
+
+def workflow_config(source: dict[str, Any], server: StandIn) -> dict[str, Any]:
+    """A whole workflow config: ``source``, the metadata-rest sink, ``server``."""
+    return {
+        "source": source,
+        "sink": {"type": "metadata-rest", "config": {}},
+        "workflowConfig": {
+            "loggerLevel": "INFO",
+            "openMetadataServerConfig": {
+                "hostPort": server.api_url,
+                "authProvider": "openmetadata",
+                "securityConfig": {"jwtToken": local_token()},
+            },
+        },
+    }
 
 
 @pytest.fixture
@@ -44,6 +67,6 @@ def om_client(stand_in: StandIn) -> OpenMetadata:
         OpenMetadataConnection(
             hostPort=stand_in.api_url,
             authProvider="openmetadata",
-            securityConfig=OpenMetadataJWTClientConfig(jwtToken="local-run"),
+            securityConfig=OpenMetadataJWTClientConfig(jwtToken=local_token()),
         )
     )

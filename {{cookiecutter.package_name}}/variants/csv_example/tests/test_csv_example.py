@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from local_harness import run_local
 from metadata.generated.schema.api.data.createDatabase import CreateDatabaseRequest
 from metadata.generated.schema.api.data.createDatabaseSchema import (
     CreateDatabaseSchemaRequest,
@@ -41,8 +42,6 @@ from metadata.ingestion.source.database import (
     {{ cookiecutter.module_name }}_csv as csv_connector,
 )
 from metadata.utils.importer import import_from_module
-
-from om_local.run_local import run_local
 
 from .conftest import PROJECT, project_config
 

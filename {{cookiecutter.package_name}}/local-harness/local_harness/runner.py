@@ -2,35 +2,37 @@
 
 Everything is OpenMetadata's own (config parsing, the ``sourcePythonClass`` import,
 the source, the ``metadata-rest`` sink, the status and success threshold) except the
-server, which is the in-process stand-in of ``om_local.stand_in`` on loopback::
+server, which is an in-process ``StandIn`` on loopback::
 
-    python -m om_local.run_local connector.yaml [--report report.json]
+    python -m local_harness run connector.yaml [--report report.json] [--columns]
 
-Prints the entities the run created as a tree under the service, then the status.
-Exit status: 0 when the run passes its success threshold, 1 when it does not,
-2 when the config cannot be used. Secrets are never printed nor written.
+Prints what the run sent as a tree under the service, then the status. Exit status: 0
+when the run passes its success threshold, 1 when it does not, 2 when the config
+cannot be used. Secrets are never printed nor written.
 """
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import json
-import logging
-import re
-import sys
-from collections.abc import Iterable
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from metadata.config.common import ConfigurationError, WorkflowExecutionError, load_config_file
 from metadata.ingestion.api.parser import parse_workflow_config_gracefully
+from metadata.utils.importer import import_from_module
 from metadata.workflow.metadata import MetadataWorkflow
 
-from om_local.stand_in import StandIn, entity_tree
-
-SECRET_KEY = re.compile(r"pass|secret|token|key|credential|auth", re.IGNORECASE)
-MASK = "******"
+from local_harness.auth import TOKEN_VARIABLE, local_token
+from local_harness.examples import serve_example_system
+from local_harness.redaction import Redactor, is_secret_key, secret_fields, secrets_in
+from local_harness.report import print_result, write_report
+from local_harness.server import StandIn
+from local_harness.settings import Settings, load_settings
+from local_harness.store import entity_tree
 
 
 @dataclass
@@ -38,7 +40,7 @@ class RunResult:
     """What a local run produced; ``report`` is the JSON written by ``--report``."""
 
     passed: bool
-    entities: list[dict[str, str]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
     tree: list[tuple[int, str, str]] = field(default_factory=list)
     failures: list[dict[str, str]] = field(default_factory=list)
     status: dict[str, Any] = field(default_factory=dict)
@@ -61,36 +63,6 @@ class ConfigError(Exception):
     """The workflow config cannot be used; the message says why."""
 
 
-def secrets_in(config: Any, key: str = "") -> Iterable[str]:
-    """Values of the config that must never be shown: tokens, passwords, keys."""
-    if isinstance(config, dict):
-        for name, value in config.items():
-            yield from secrets_in(value, name if isinstance(name, str) else "")
-    elif isinstance(config, list):
-        for value in config:
-            yield from secrets_in(value, key)
-    elif isinstance(config, str) and config and SECRET_KEY.search(key):
-        yield config
-
-
-class Redactor(logging.Filter):
-    """Masks secret values in text and in every log record."""
-
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
-        self.secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            record.msg, record.args = self(record.getMessage()), None
-        return True
-
-
 def load_config(path: Path) -> dict[str, Any]:
     """Load like ``metadata ingest -c``: YAML or JSON, with ``${VAR}`` expanded."""
     try:
@@ -102,6 +74,16 @@ def load_config(path: Path) -> dict[str, Any]:
     if not isinstance(config, dict):
         raise ConfigError(f"{path} does not hold a workflow config (a mapping)")
     return config
+
+
+def declared_secrets(config: dict[str, Any]) -> frozenset[str]:
+    """The options the config's source declares secret (``options_model`` of its class)."""
+    try:
+        class_path = config["source"]["serviceConnection"]["config"]["sourcePythonClass"]
+        source_class = import_from_module(class_path)
+    except Exception:  # no class, or one that does not import: reported by the run itself
+        return frozenset()
+    return secret_fields(getattr(source_class, "options_model", None))
 
 
 def run(config: dict[str, Any], server: StandIn) -> RunResult:
@@ -120,7 +102,7 @@ def run(config: dict[str, Any], server: StandIn) -> RunResult:
     try:
         workflow = MetadataWorkflow.create(config)
     except Exception as err:  # the source class cannot be imported or created
-        raise ConfigError(f"{type(err).__name__}: {err}") from None
+        raise ConfigError(_creation_problem(err, server)) from None
     try:
         workflow.execute()
     finally:
@@ -160,82 +142,71 @@ def run(config: dict[str, Any], server: StandIn) -> RunResult:
     )
 
 
-def run_local(config_path: Path, report_path: Path | None = None) -> RunResult:
+def _creation_problem(err: Exception, server: StandIn) -> str:
+    """Why the workflow could not start, said so that the user knows what to do."""
+    if type(err).__name__ == "VersionMismatchException":
+        from importlib.metadata import version
+
+        client = version("openmetadata-ingestion")
+        return (
+            f"openmetadata-ingestion {client} is installed, but this project targets "
+            f"OpenMetadata {server.server_version} ([tool.local-harness] openmetadata-version "
+            "in pyproject.toml), and a server refuses a client of another major.minor release "
+            f"(VersionMismatchException: {err}). Install the client of your server's release "
+            "(`make install` follows constraints.txt), or move the project to the installed "
+            "release (README: 'Moving to another OpenMetadata release')."
+        )
+    return f"{type(err).__name__}: {err}"
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration, then restore them."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def local_environment(settings: Settings) -> Iterator[dict[str, str]]:
+    """What a local run provides when the user has not: an OpenMetadata token that the
+    stand-in accepts, and the example system the config's variables point at."""
+    provided: dict[str, str] = {}
+    if not os.environ.get(TOKEN_VARIABLE):
+        provided[TOKEN_VARIABLE] = local_token()
+    with contextlib.ExitStack() as stack:
+        system = settings.example_system
+        if system is not None and not os.environ.get(system.variable):
+            provided.update(stack.enter_context(serve_example_system(system)))
+        with _environment(provided):
+            yield provided
+
+
+def run_local(
+    config_path: Path, report_path: Path | None = None, show_columns: bool = False
+) -> RunResult:
     """Load, run and print; the report (if asked for) is written whether it passes or not."""
     redact = Redactor([])
     try:
-        config = load_config(config_path)
-        redact = Redactor(secrets_in(config))
-        _install(redact)
-        with StandIn() as server:
-            result = run(config, server)
+        with local_environment(load_settings(config_path.parent)) as provided:
+            config = load_config(config_path)
+            provided_secrets = [value for name, value in provided.items() if is_secret_key(name)]
+            redact = Redactor([*secrets_in(config, declared_secrets(config)), *provided_secrets])
+            redact.install()
+            with StandIn() as server:
+                result = run(config, server)
     except ConfigError as err:
         result = RunResult(passed=False, error=str(err))
     finally:
-        _uninstall(redact)
-    _print(result, redact)
+        redact.uninstall()
+    print_result(result.tree, result.status, result.failures, result.passed, result.error, redact)
     if report_path is not None:
-        text = redact(json.dumps(result.report, indent=2))
-        report_path.write_text(text + "\n", encoding="utf-8")
+        write_report(report_path, result.report, redact)
     return result
-
-
-def _install(redact: Redactor) -> None:
-    for handler in _handlers():
-        handler.addFilter(redact)
-
-
-def _uninstall(redact: Redactor) -> None:
-    for handler in _handlers():
-        handler.removeFilter(redact)
-
-
-def _handlers() -> list[logging.Handler]:
-    loggers = [logging.getLogger()] + [
-        logger
-        for logger in logging.Logger.manager.loggerDict.values()
-        if isinstance(logger, logging.Logger)
-    ]
-    return [handler for logger in loggers for handler in logger.handlers]
-
-
-def _print(result: RunResult, redact: Redactor) -> None:
-    out = sys.stdout
-    if result.error:
-        print(redact(f"Invalid workflow config: {result.error}"), file=out)
-        return
-    print("\nEntities sent to OpenMetadata (stand-in server):", file=out)
-    for depth, kind, fqn in result.tree:
-        print(f"  {'  ' * depth}{kind:<16} {redact(fqn)}", file=out)
-    if not result.tree:
-        print("  (none)", file=out)
-    print("\nStatus:", file=out)
-    for step, numbers in result.status.items():
-        if isinstance(numbers, dict):
-            summary = ", ".join(f"{key} {value}" for key, value in numbers.items())
-            print(f"  {step}: {summary}", file=out)
-    for failure in result.failures:
-        print(
-            redact(f"  FAILED [{failure['step']}] {failure['name']}: {failure['error']}"), file=out
-        )
-    verdict = "passed" if result.passed else "FAILED (below successThreshold)"
-    print(f"\nRun {verdict}.", file=out)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Run a workflow config against a local stand-in server."
-    )
-    parser.add_argument("config", type=Path, help="workflow config (YAML or JSON)")
-    parser.add_argument(
-        "--report", type=Path, help="write the entities, failures and status as JSON"
-    )
-    args = parser.parse_args(argv)
-    result = run_local(args.config, args.report)
-    if result.error:
-        return 2
-    return 0 if result.passed else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,1 +1,0 @@
-"""Local tooling: run the connector through OpenMetadata's workflow without a server."""
