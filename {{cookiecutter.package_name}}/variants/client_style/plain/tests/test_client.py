@@ -11,9 +11,15 @@ from types import SimpleNamespace
 import pytest
 from local_harness.connection import connection_steps
 from metadata.ingestion.api.steps import InvalidSourceException
-from metadata.ingestion.source.{{ cookiecutter.service_type }}.{{ cookiecutter.module_name }} import metadata as connector
-from metadata.ingestion.source.{{ cookiecutter.service_type }}.{{ cookiecutter.module_name }}.client import {{ prefix }}Client
-from metadata.ingestion.source.{{ cookiecutter.service_type }}.{{ cookiecutter.module_name }}.connection import {{ prefix }}Options
+from metadata.ingestion.source.{{ cookiecutter.service_type }}.{{ cookiecutter.module_name }} import (
+    metadata as connector,
+)
+from metadata.ingestion.source.{{ cookiecutter.service_type }}.{{ cookiecutter.module_name }}.client import (
+    {{ prefix }}Client,
+)
+from metadata.ingestion.source.{{ cookiecutter.service_type }}.{{ cookiecutter.module_name }}.connection import (
+    {{ prefix }}Options,
+)
 from metadata.ingestion.source.{{ cookiecutter.service_type }}.{{ cookiecutter.module_name }}.records import Resource
 from pydantic import BaseModel
 
@@ -50,7 +56,8 @@ def test_a_bad_record_is_one_left_naming_it_and_the_next_ones_still_come(tmp_pat
 
 
 def test_an_unreadable_file_is_one_left_with_a_clear_message(tmp_path: Path) -> None:
-    client = {{ prefix }}Client({{ prefix }}Options(records_file=tmp_path / "missing.json"))
+    options = {{ prefix }}Options(records_file=tmp_path / "missing.json")
+    client = {{ prefix }}Client(options)
     [fetched] = list(client.records(THINGS))
     assert fetched.left is not None and "missing.json" in fetched.left.error
 

@@ -106,18 +106,18 @@ class SeenEntities:
     emptied schema is a scope whose tables are all gone.
     """
 
-    by_scope: dict[tuple[type[BaseModel], str, str], set[str]] = field(default_factory=dict)
+    by_scope: dict[tuple[type[Any], str, str], set[str]] = field(default_factory=dict)
 
-    def scope(self, entity_type: type[BaseModel], scope_field: str, scope_fqn: str) -> set[str]:
+    def scope(self, entity_type: type[Any], scope_field: str, scope_fqn: str) -> set[str]:
         """Open a scope the run processes; returns the FQNs reported in it."""
         return self.by_scope.setdefault((entity_type, scope_field, scope_fqn), set())
 
-    def add(self, entity_type: type[BaseModel], scope_field: str, scope_fqn: str, fqn: str) -> None:
+    def add(self, entity_type: type[Any], scope_field: str, scope_fqn: str, fqn: str) -> None:
         self.scope(entity_type, scope_field, scope_fqn).add(fqn)
 
 
 def mark_deleted(
-    metadata: OpenMetadata, seen: SeenEntities, entity_type: type[BaseModel]
+    metadata: OpenMetadata, seen: SeenEntities, entity_type: type[Any]
 ) -> Iterator[Either]:
     """Soft-delete the entities of ``entity_type`` that the run no longer reports.
 

@@ -96,7 +96,6 @@ from .records import (
     RecordError,
     Resource,
     entity_fqn,
-    failure,
     flush_sink,
     guarded,
     service_connection_to_store,
@@ -213,7 +212,9 @@ class {{ cookiecutter.class_name }}(Source):
         if not self.settings.enabled("includeCustomProperties", False):
             return
         for name, (data_type, description) in CUSTOM_PROPERTIES.items():
-            yield from guarded(f"custom property {name}", self._custom_property(name, data_type, description))
+            yield from guarded(
+                f"custom property {name}", self._custom_property(name, data_type, description)
+            )
 
     def _custom_property(
         self, name: str, data_type: CustomPropertyDataTypes, description: str
@@ -361,7 +362,9 @@ class {{ cookiecutter.class_name }}(Source):
             return None
         unknown = sorted(set(table.properties) - set(CUSTOM_PROPERTIES))
         if unknown:
-            raise RecordError(f"unknown custom properties {unknown}: declare them in CUSTOM_PROPERTIES")
+            raise RecordError(
+                f"unknown custom properties {unknown}: declare them in CUSTOM_PROPERTIES"
+            )
         return dict(table.properties)
 
     def _stored_procedure(
@@ -413,7 +416,9 @@ class {{ cookiecutter.class_name }}(Source):
             for upstream in view.upstream:
                 yield from guarded(view_fqn, self._edge(database, upstream, view_fqn, view))
 
-    def _edge(self, database: str, upstream: str, view_fqn: str, view: RemoteTable) -> Iterator[Either]:
+    def _edge(
+        self, database: str, upstream: str, view_fqn: str, view: RemoteTable
+    ) -> Iterator[Either]:
         schema, _, table = upstream.rpartition(".")
         if not schema:
             raise RecordError(f"upstream {upstream!r} is not of the form schema.table")
@@ -422,7 +427,9 @@ class {{ cookiecutter.class_name }}(Source):
         target = self.metadata.get_by_name(entity=Table, fqn=view_fqn)
         if source is None or target is None:
             missing = from_fqn if source is None else view_fqn
-            self.status.warning(view_fqn, f"no lineage from {from_fqn}: {missing} is not in OpenMetadata")
+            self.status.warning(
+                view_fqn, f"no lineage from {from_fqn}: {missing} is not in OpenMetadata"
+            )
             return
         yield Either(
             right=AddLineageRequest(
@@ -476,15 +483,16 @@ def _server_ready(parsed: dict[str, Any]) -> dict[str, Any]:
     data_type = str(fields.get("dataType") or "UNKNOWN")
     fields["dataType"] = data_type
     length = parsed.get("dataLength")
-    if str(length).isdigit() and int(length) > 0:  # older parsers give "20", or "max"
-        fields["dataLength"] = int(length)
+    if str(length).isdigit() and int(str(length)) > 0:  # older parsers give "20", or "max"
+        fields["dataLength"] = int(str(length))
     elif data_type in LENGTH_TYPES:
         fields["dataLength"] = DEFAULT_DATA_LENGTH
     if data_type == "ARRAY" and not fields.get("arrayDataType"):
         fields["arrayDataType"] = "UNKNOWN"
-    if parsed.get("children"):
+    children: list[dict[str, Any]] = parsed.get("children") or []
+    if children:
         fields["children"] = [
             {**_server_ready(child), "dataTypeDisplay": child.get("dataTypeDisplay")}
-            for child in parsed["children"]
+            for child in children
         ]
     return fields
