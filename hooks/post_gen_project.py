@@ -28,7 +28,9 @@ RENDERED_CONTEXT = r"""{{ cookiecutter | tojson }}"""
 VARIANTS = "variants"
 NAMESPACE = ("metadata", "ingestion", "source")
 # Jinja left behind (GitHub Actions' dollar-brace expressions are not Jinja and stay).
-LEFTOVER_JINJA = re.compile(r"(?<!\$)[{][{]-?\s*cookiecutter\b|[{]%-?\s*(?:if|for|set|raw|include|endif|endfor|else|elif)\b")
+LEFTOVER_JINJA = re.compile(
+    r"(?<!\$)[{][{]-?\s*cookiecutter\b|[{]%-?\s*(?:if|for|set|raw|include|endif|endfor|else|elif)\b"
+)
 TEXT_SUFFIXES = {".py", ".toml", ".yaml", ".yml", ".json", ".md", ".txt", ".cfg", ".xml", ".iml", ".csv", ".sql", ""}
 
 

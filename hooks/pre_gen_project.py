@@ -140,9 +140,7 @@ def check_class_name(value: str) -> str | None:
     return None
 
 
-def check_release(
-    version: str, service_type: str, releases: Mapping[str, Any], since: str | None
-) -> Iterator[str]:
+def check_release(version: str, service_type: str, releases: Mapping[str, Any], since: str | None) -> Iterator[str]:
     supported = ", ".join(releases)
     match = RELEASE.fullmatch(version.strip())
     if match is None:
@@ -160,8 +158,7 @@ def check_release(
         return
     if since and _line(line) < _line(since):
         yield (
-            f"service_type {_shown(service_type)} does not exist in OpenMetadata {version}: "
-            f"it exists from {since} on"
+            f"service_type {_shown(service_type)} does not exist in OpenMetadata {version}: it exists from {since} on"
         )
 
 

@@ -1,9 +1,11 @@
-"""Fixtures of the template's own tests: bakes through the real cookiecutter CLI, and
-one shared virtualenv per OpenMetadata release for every generated project."""
+"""Fixtures of the template's own tests: bakes through the real cookiecutter CLI (the one
+way of baking), the choices read from cookiecutter.json, and one shared virtualenv per
+OpenMetadata release for every generated project."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -16,11 +18,41 @@ from typing import Any
 import pytest
 
 TEMPLATE = Path(__file__).resolve().parents[1]
+HARNESS = TEMPLATE / "{{cookiecutter.package_name}}" / "local-harness"
 CACHE = Path(os.environ.get("TEMPLATE_TEST_CACHE", TEMPLATE / ".cache"))
-SERVICE_TYPES = ("database", "dashboard", "pipeline", "messaging", "mlmodel", "storage", "search", "drive")
+COOKIECUTTER_JSON: dict[str, Any] = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))
+# Every choice variable and its values, as cookiecutter.json declares them (first = default).
+CHOICES: dict[str, list[str]] = {key: value for key, value in COOKIECUTTER_JSON.items() if isinstance(value, list)}
+SERVICE_TYPES: tuple[str, ...] = tuple(CHOICES["service_type"])
+CLIENT_STYLES: tuple[str, ...] = tuple(CHOICES["client_style"])
+SERVICE_FACTS: dict[str, dict[str, Any]] = COOKIECUTTER_JSON["_service_types"]
+CLIENT_FACTS: dict[str, dict[str, Any]] = COOKIECUTTER_JSON["_client_styles"]
+RELEASE_FACTS: dict[str, dict[str, Any]] = COOKIECUTTER_JSON["_openmetadata_releases"]
 NEWEST_RELEASE = "2.0.6"
 OLDEST_RELEASE = "1.5.15.2"
 GENERATED_PROJECTS = "tests/test_generated_projects.py"
+
+# tests/harness/ tests the generated repository's local harness: it needs openmetadata-ingestion,
+# so it runs inside the shared virtualenvs (tests/test_harness.py), not in this process.
+collect_ignore = ["harness"]
+
+
+def line_of(release: str) -> tuple[int, int]:
+    major, minor = release.split(".")[:2]
+    return int(major), int(minor)
+
+
+def allowed(service_type: str, client_style: str, release: str = NEWEST_RELEASE) -> bool:
+    """Whether the hooks accept this combination (the facts of cookiecutter.json)."""
+    styles_for = str(CLIENT_FACTS[client_style]["service_types"])
+    return (styles_for == "all" or service_type in styles_for.split()) and line_of(release) >= line_of(
+        str(SERVICE_FACTS[service_type]["since"])
+    )
+
+
+def case_id(context: dict[str, Any]) -> str:
+    """A test id naming every variable the case sets: ``service_type:drive-client_style:plain``."""
+    return "-".join(f"{key}:{_cli_value(value)}" for key, value in context.items())
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -49,18 +81,31 @@ class Bake:
 
     @property
     def project(self) -> Path:
-        return self.output_dir / str(self.context.get("package_name", "my-awesome-connector"))
+        (project,) = [path for path in self.output_dir.iterdir() if path.is_dir()]
+        return project
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The answers cookiecutter recorded (``.cookiecutter.json`` of the project)."""
+        recorded = json.loads((self.project / ".cookiecutter.json").read_text(encoding="utf-8"))
+        return dict(recorded["cookiecutter"])
 
 
-def bake(output_dir: Path, **context: Any) -> Bake:
-    """Run the real cookiecutter CLI, as a user would, with ``key=value`` overrides."""
+def bake(output_dir: Path, *options: str, **context: Any) -> Bake:
+    """Run the real cookiecutter CLI, as a user would, with ``key=value`` overrides.
+
+    ``options`` are more command-line options (``--replay-file F``); without any, the
+    run is ``--no-input``.
+    """
     output_dir.mkdir(parents=True, exist_ok=True)
     overrides = [f"{key}={_cli_value(value)}" for key, value in context.items()]
+    mode = list(options) or ["--no-input"]
     completed = subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", str(TEMPLATE), "-o", str(output_dir), *overrides],
+        [sys.executable, "-m", "cookiecutter", *mode, str(TEMPLATE), "-o", str(output_dir), *overrides],
         capture_output=True,
         text=True,
         check=False,
+        stdin=subprocess.DEVNULL,  # a bake that would prompt fails instead of hanging
     )
     return Bake(completed.returncode, completed.stdout, completed.stderr, output_dir, context)
 
@@ -80,13 +125,17 @@ def _lock(path: Path) -> threading.Lock:
         return _LOCKS.setdefault(path, threading.Lock())
 
 
+def _uv() -> str:
+    return shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+
+
 class SharedVenv:
     """A virtualenv with one openmetadata-ingestion release, shared by every project."""
 
-    def __init__(self, release: str) -> None:
+    def __init__(self, release: str, extras: str = "") -> None:
         self.release = release
         requirements = [
-            f"openmetadata-ingestion=={release}",
+            f"openmetadata-ingestion{extras}=={release}",
             "dbt-core<1.12",  # see the generated constraints.txt
             "cachetools",  # undeclared dependency of releases before 2.0
             "pytest>=8",
@@ -94,7 +143,7 @@ class SharedVenv:
             "mypy>=1.10",
         ]
         digest = hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:12]
-        self.path = CACHE / "venvs" / f"om-{release}-{digest}"
+        self.path = CACHE / "venvs" / f"om-{release}{extras.strip('[]') and '-' + extras.strip('[]')}-{digest}"
         self.requirements = requirements
 
     @property
@@ -111,11 +160,10 @@ class SharedVenv:
         if not marker.exists():
             shutil.rmtree(self.path, ignore_errors=True)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
-            subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(self.path)], check=True)
+            subprocess.run([_uv(), "venv", "--quiet", "--python", sys.executable, str(self.path)], check=True)
             subprocess.run(
                 [
-                    uv,
+                    _uv(),
                     "pip",
                     "install",
                     "--quiet",
@@ -129,23 +177,20 @@ class SharedVenv:
             marker.write_text("\n".join(self.requirements))
 
     def install(self, *projects: Path, editable: bool = False) -> None:
-        uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
         args: list[str] = []
         for project in projects:
             args += ["-e", str(project)] if editable else [str(project)]
         subprocess.run(
-            [uv, "pip", "install", "--quiet", "--no-deps", "--reinstall", "--python", str(self.python), *args],
+            [_uv(), "pip", "install", "--quiet", "--no-deps", "--reinstall", "--python", str(self.python), *args],
             check=True,
         )
 
-    def run(self, *args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-        env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
-        env.pop("VIRTUAL_ENV", None)
+    def run(
+        self, *args: str, cwd: Path, timeout: float = 900, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+        environment.pop("VIRTUAL_ENV", None)
+        environment.update(env or {})
         return subprocess.run(
-            [str(self.python), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+            [str(self.python), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=environment
         )
-
-
-# tests/harness/ tests the generated repository's local harness: it needs openmetadata-ingestion,
-# so it runs inside the shared virtualenvs (tests/test_harness.py), not in this process.
-collect_ignore = ["harness"]

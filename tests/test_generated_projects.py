@@ -1,8 +1,14 @@
 """Generated projects against the real openmetadata-ingestion, oldest and newest release.
 
 Every project of a release is installed into ONE shared virtualenv (importing
-``metadata`` costs ~10 s per interpreter), then each runs its own test suite and the
-local run of each of its workflow configs in a single interpreter start.
+``metadata`` costs seconds per interpreter), then each runs its own test suite, the
+local run of each of its workflow configs and its lint, format and type checks, in a
+single interpreter start (tests/scripts/project_check.py), two projects at a time.
+
+The matrix covers every value of every choice and the combinations that interact:
+every service type a release has, with the default client style (rest_api) on the
+newest release and the plain one on the oldest; the other styles on the database
+service type on both (SQLAlchemy 1.4 and 2.0 differ); the CSV example with and without.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import json
 import os
 import queue
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Callable
@@ -21,46 +28,21 @@ from typing import Any
 
 import pytest
 
-from .conftest import NEWEST_RELEASE, OLDEST_RELEASE, SERVICE_TYPES, SharedVenv, bake
+from .conftest import (
+    CLIENT_STYLES,
+    NEWEST_RELEASE,
+    OLDEST_RELEASE,
+    SERVICE_FACTS,
+    SERVICE_TYPES,
+    TEMPLATE,
+    SharedVenv,
+    allowed,
+    bake,
+    case_id,
+)
 
-EXPECTED_ENTITIES = {
-    "database": {"DatabaseService", "Database", "DatabaseSchema", "Table"},
-    "dashboard": {"DashboardService", "Chart", "Dashboard"},
-    "pipeline": {"PipelineService", "Pipeline"},
-    "messaging": {"MessagingService", "Topic"},
-    "mlmodel": {"MlModelService", "MlModel"},
-    "storage": {"StorageService", "Container"},
-    "search": {"SearchService", "SearchIndex"},
-    "drive": {"DriveService", "Directory", "File"},
-}
+SCRIPTS = TEMPLATE / "tests" / "scripts"
 CSV_ENTITIES = {"DatabaseService", "Database", "DatabaseSchema", "Table"}
-
-# One interpreter start per project: its own tests, a local run of every config, then
-# the lint, format and type checks its CI runs (``make lint``), exactly as generated.
-PROJECT_CHECK = """
-import json, subprocess, sys
-from pathlib import Path
-import pytest
-code = pytest.main(["-q", "-p", "no:cacheprovider"])
-from om_local.run_local import run_local
-reports = {}
-for config in ("connector.yaml", "csv_example.yaml"):
-    if Path(config).exists():
-        reports[config] = run_local(Path(config), Path(config + ".report.json")).report
-ruff = str(Path(sys.executable).parent / "ruff")
-lint = {}
-for name, command in (("ruff check", [ruff, "check", "--no-cache", "."]),
-                      ("ruff format", [ruff, "format", "--check", "--no-cache", "."])):
-    done = subprocess.run(command, capture_output=True, text=True)
-    lint[name] = [done.returncode, done.stdout[-3000:] + done.stderr[-1000:]]
-from mypy import api
-out, err, status = api.run(["--cache-dir", sys.argv[1]])
-lint["mypy"] = [status, out[-3000:] + err[-1000:]]
-result = {"pytest": int(code), "reports": reports, "lint": lint}
-Path("project-check.json").write_text(json.dumps(result))
-"""
-
-
 # Odd but valid text: quotes, backslashes, a newline, Jinja braces, non-ASCII letters.
 ODD_TEXT = {
     "connector_name": 'Ünïcode "Quoted" CRM',
@@ -72,32 +54,36 @@ ODD_TEXT = {
 @dataclass(frozen=True)
 class Generated:
     service_type: str
+    client_style: str
     release: str
     include_csv_example: bool
     odd_text: bool = False
 
     @property
-    def id(self) -> str:
-        csv = "-csv" if self.include_csv_example else ""
-        return f"{self.release}-{self.service_type}{csv}{'-odd-text' if self.odd_text else ''}"
-
-    @property
     def module_name(self) -> str:
-        return f"acme_{self.service_type}{'_odd' if self.odd_text else ''}"
+        return f"acme_{self.service_type}_{self.client_style}{'_odd' if self.odd_text else ''}"
 
     @property
     def context(self) -> dict[str, Any]:
         context = {
+            "service_type": self.service_type,
+            "client_style": self.client_style,
+            "openmetadata_version": self.release,
+            "include_csv_example": self.include_csv_example,
             "connector_name": f"Acme {self.service_type.title()}",
             "package_name": self.module_name.replace("_", "-"),
             "module_name": self.module_name,
-            "class_name": f"Acme{self.service_type.title()}{'Odd' if self.odd_text else ''}Source",
-            "service_type": self.service_type,
-            "openmetadata_version": self.release,
-            "include_csv_example": self.include_csv_example,
+            "class_name": "".join(part.title() for part in self.module_name.split("_")) + "Source",
         }
         return context | (ODD_TEXT if self.odd_text else {})
 
+    @property
+    def id(self) -> str:
+        shown = {key: value for key, value in self.context.items() if key in _VARIED}
+        return case_id(shown) + ("-odd_text" if self.odd_text else "")
+
+
+_VARIED = ("openmetadata_version", "service_type", "client_style", "include_csv_example")
 
 # The newest patch of every minor release line with the Source API this template targets.
 EVERY_RELEASE = (
@@ -123,19 +109,21 @@ RELEASES: tuple[str, ...] = (
 )
 
 
-def _has_drive(release: str) -> bool:
-    major, minor = (int(part) for part in release.split(".")[:2])
-    return (major, minor) >= (1, 9)
+def _matrix(release: str) -> list[Generated]:
+    default_style = "rest_api" if release == NEWEST_RELEASE else "plain"
+    types = [svc for svc in SERVICE_TYPES if allowed(svc, default_style, release)]
+    cases = [Generated(svc, default_style, release, index % 2 == 0) for index, svc in enumerate(types)]
+    cases += [
+        Generated("database", style, release, True)
+        for style in CLIENT_STYLES
+        if style != default_style and allowed("database", style, release)
+    ]
+    if release == NEWEST_RELEASE:
+        cases.append(Generated("database", "plain", release, False, odd_text=True))
+    return cases
 
 
-# Newest release: every service type with the CSV example (which then also moves into
-# the database folder); other releases: every service type they have, with and
-# without the example.
-MATRIX = [
-    Generated(svc, release, True if release == NEWEST_RELEASE else index % 2 == 0)
-    for release in RELEASES
-    for index, svc in enumerate(svc for svc in SERVICE_TYPES if svc != "drive" or _has_drive(release))
-] + [Generated("database", release, True, odd_text=True) for release in RELEASES if release == NEWEST_RELEASE]
+MATRIX = [case for release in RELEASES for case in _matrix(release)]
 
 
 @dataclass
@@ -149,22 +137,23 @@ class Outcome:
 def _check(venv: SharedVenv, project: Path, slots: queue.Queue[Path]) -> Outcome:
     mypy_cache = slots.get()  # one mypy cache per worker: caches are not shared while written
     try:
-        completed = venv.run("-c", PROJECT_CHECK, str(mypy_cache), cwd=project)
+        completed = venv.run(str(SCRIPTS / "project_check.py"), str(mypy_cache), cwd=project)
     finally:
         slots.put(mypy_cache)
     result_file = project / "project-check.json"
     check = json.loads(result_file.read_text()) if result_file.exists() else {}
-    return Outcome(project, completed.returncode, completed.stdout[-6000:] + completed.stderr[-4000:], check)
+    return Outcome(project, completed.returncode, completed.stdout[-8000:] + completed.stderr[-4000:], check)
 
 
 def _prepare(release: str, venv: SharedVenv, workdir: Path) -> dict[str, Outcome]:
     cases = [case for case in MATRIX if case.release == release]
     projects = {}
     for case in cases:
-        baked = bake(workdir, **case.context)
+        baked = bake(workdir / case.module_name, **case.context)
         assert baked.returncode == 0, baked.stderr
         projects[case.id] = baked.project
-    venv.install(*projects.values())
+    # Each project's own copy of the harness is the same: the last one installed serves all.
+    venv.install(*projects.values(), *(project / "local-harness" for project in projects.values()))
     workers = 2  # the machines have two cores
     slots: queue.Queue[Path] = queue.Queue()
     for slot in range(workers):
@@ -208,13 +197,15 @@ def test_generated_project_passes_its_own_tests(release_outcomes: ReleaseOutcome
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=[case.id for case in MATRIX])
-def test_local_run_creates_the_service_and_its_entities(release_outcomes: ReleaseOutcomes, case: Generated) -> None:
+def test_local_run_creates_the_entities_of_the_service_type(release_outcomes: ReleaseOutcomes, case: Generated) -> None:
+    """``make run-local`` on the generated connector.yaml, as generated."""
     outcome = release_outcomes(case.release)[1][case.id]
     reports = outcome.check.get("reports", {})
     report = reports.get("connector.yaml")
     assert report is not None, outcome.output
     assert report["passed"] and report["failures"] == [], report
-    assert {entity["type"] for entity in report["entities"]} == EXPECTED_ENTITIES[case.service_type]
+    types = {entity["type"] for entity in report["entities"]}
+    assert types == set(SERVICE_FACTS[case.service_type]["entities"]), types
     service_fqn = report["entities"][0]["fqn"]
     assert all(entity["fqn"].startswith(f"{service_fqn}.") for entity in report["entities"][1:])
     if case.include_csv_example:
@@ -234,13 +225,6 @@ def test_generated_project_is_lint_format_and_type_clean(release_outcomes: Relea
     assert failing == {}
 
 
-EDITABLE_CHECK = """
-import inspect, json, sys
-from metadata.utils.importer import import_from_module
-print(json.dumps({path: inspect.getfile(import_from_module(path)) for path in sys.argv[1:]}))
-"""
-
-
 @pytest.mark.parametrize("release", RELEASES)
 def test_editable_installs_import_from_the_edited_sources(release: str, release_outcomes: ReleaseOutcomes) -> None:
     """The IDE flow: ``pip install -e .`` and the connector resolves to ``src/``."""
@@ -251,12 +235,12 @@ def test_editable_installs_import_from_the_edited_sources(release: str, release_
     try:
         class_paths = {}
         for case in cases:
-            module = f"metadata.ingestion.source.{case.service_type}.{case.module_name}"
+            module = f"metadata.ingestion.source.{case.service_type}.{case.module_name}.metadata"
             class_paths[f"{module}.{case.context['class_name']}"] = projects[case.id]
             if case.include_csv_example:
                 csv_module = f"metadata.ingestion.source.database.{case.module_name}_csv"
                 class_paths[f"{csv_module}.{case.context['class_name']}Csv"] = projects[case.id]
-        completed = venv.run("-c", EDITABLE_CHECK, *class_paths, cwd=Path("/"))
+        completed = venv.run(str(SCRIPTS / "editable_check.py"), *class_paths, cwd=Path("/"))
         assert completed.returncode == 0, completed.stderr[-4000:]
         files = json.loads(completed.stdout.strip().splitlines()[-1])
         for class_path, project in class_paths.items():
@@ -265,49 +249,16 @@ def test_editable_installs_import_from_the_edited_sources(release: str, release_
         venv.install(*projects.values())  # leave the regular installs for other tests
 
 
-def test_openmetadata_cli_ingests_against_the_stand_in(release_outcomes: ReleaseOutcomes) -> None:
-    """OpenMetadata's own ``metadata ingest -c`` runs the config against ``make stand-in``."""
-    newest_venv, outcomes = release_outcomes(NEWEST_RELEASE)
-    project = outcomes[f"{NEWEST_RELEASE}-database-csv"].project
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(newest_venv.python), "-m", "om_local.stand_in", "--port", str(port)],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_for_port(port, server)
-        config = project / "cli.yaml"
-        config.write_text((project / "connector.yaml").read_text().replace("localhost:8585", f"localhost:{port}"))
-        metadata_cli = newest_venv.python.parent / "metadata"
-        completed = subprocess.run(
-            [str(metadata_cli), "ingest", "-c", str(config)],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    finally:
-        server.send_signal(signal.SIGINT)  # Ctrl-C: the stand-in prints what it holds
-        output, _ = server.communicate(timeout=30)
-    assert "acme_database.analytics.sales.orders" in output
+# --- OpenMetadata's own CLI against `make stand-in` ---------------------------------------------
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 def _wait_for_port(port: int, server: subprocess.Popen[str]) -> None:
-    import socket
-
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -317,3 +268,78 @@ def _wait_for_port(port: int, server: subprocess.Popen[str]) -> None:
                 return
         time.sleep(0.2)
     raise AssertionError("stand-in did not start")
+
+
+def _cli_against_stand_in(
+    venv: SharedVenv, project: Path, environment: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], str]:
+    """``metadata ingest -c connector.yaml`` against ``python -m local_harness serve``."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(venv.python), "-m", "local_harness", "serve", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for_port(port, server)
+        config = project / "cli.yaml"
+        config.write_text((project / "connector.yaml").read_text().replace("localhost:8585", f"localhost:{port}"))
+        env = {key: value for key, value in os.environ.items() if key != "OPENMETADATA_JWT_TOKEN"} | environment
+        completed = subprocess.run(
+            [str(venv.python.parent / "metadata"), "ingest", "-c", str(config)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env=env,
+        )
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl-C: the stand-in prints what it holds
+        output, _ = server.communicate(timeout=30)
+    return completed, output
+
+
+def _newest_plain_database(outcomes: dict[str, Outcome]) -> Path:
+    case = next(c for c in MATRIX if c.release == NEWEST_RELEASE and c.client_style == "plain" and not c.odd_text)
+    return outcomes[case.id].project
+
+
+def test_openmetadata_cli_ingests_against_the_stand_in(release_outcomes: ReleaseOutcomes) -> None:
+    """OpenMetadata's own ``metadata ingest -c`` against ``make stand-in``, with the token
+    the stand-in prints at start-up."""
+    venv, outcomes = release_outcomes(NEWEST_RELEASE)
+    project = _newest_plain_database(outcomes)
+    token = venv.run("-c", "from local_harness.auth import local_token; print(local_token())", cwd=project)
+    completed, output = _cli_against_stand_in(venv, project, {"OPENMETADATA_JWT_TOKEN": token.stdout.strip()})
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    assert "export OPENMETADATA_JWT_TOKEN=" in output
+    assert "DatabaseService" in output
+
+
+def test_openmetadata_cli_without_a_token_is_refused_like_a_server_refuses_it(
+    release_outcomes: ReleaseOutcomes,
+) -> None:
+    """With OPENMETADATA_JWT_TOKEN unset the client sends ``${OPENMETADATA_JWT_TOKEN}``:
+    a server answers 401 and the run fails; so does the stand-in."""
+    venv, outcomes = release_outcomes(NEWEST_RELEASE)
+    completed, _ = _cli_against_stand_in(venv, _newest_plain_database(outcomes), {})
+    assert completed.returncode != 0
+    assert "Not Authorized" in completed.stdout + completed.stderr
+
+
+def test_a_project_for_another_release_fails_locally_like_against_its_server(
+    release_outcomes: ReleaseOutcomes, tmp_path: Path
+) -> None:
+    """A 1.9 project installed next to the 2.0 client (``pip install --no-deps .`` as the
+    Dockerfile does): the local run answers as a 1.9 server, which refuses that client."""
+    venv, _ = release_outcomes(NEWEST_RELEASE)
+    baked = bake(tmp_path, client_style="plain", openmetadata_version="1.9.17.6", package_name="acme-old")
+    assert baked.returncode == 0, baked.stderr
+    venv.install(baked.project)
+    completed = venv.run("-m", "local_harness", "run", "connector.yaml", cwd=baked.project)
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "1.9.17.6" in completed.stdout and "2.0.6" in completed.stdout
+    assert "Traceback" not in completed.stdout

@@ -1,261 +1,212 @@
-"""Bakes of the variable matrix: what is generated, and that all of it is well formed.
+"""Bakes of the variable matrix: what is generated, and that it is lint-clean and faithful.
 
-No virtualenv and no OpenMetadata here: these run in seconds. What the generated
-projects do at run time is in test_generated_projects.py.
+No virtualenv and no OpenMetadata here: these run in seconds. Every bake passed the
+post-generation hook's checks (every file parses, no template syntax is left, each
+workflow config names a class that exists, no ``__init__.py`` at a namespace level:
+tests/test_hooks.py tests those checks); what the generated projects do at run time is
+in test_generated_projects.py.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import itertools
-import json
-import re
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+import tomllib
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+from .conftest import (
+    CHOICES,
+    CLIENT_STYLES,
+    OLDEST_RELEASE,
+    SERVICE_TYPES,
+    TEMPLATE,
+    Bake,
+    allowed,
+    bake,
+    case_id,
+)
 
-from .conftest import SERVICE_TYPES, bake
-
+PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.package_name}}"
+_SPEC = importlib.util.spec_from_file_location("pre_gen_project", TEMPLATE / "hooks" / "pre_gen_project.py")
+assert _SPEC and _SPEC.loader
+PRE_GEN = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(PRE_GEN)
 # Odd but valid input: quotes, backslashes, newlines, Jinja braces, non-ASCII letters.
 ODD_TEXT: dict[str, Any] = {
     "connector_name": "Ünïcode & \"Quoted\" 'CRM'",
     "description": 'Reads "quoted" {{ things }}, C:\\back\\slashes, """ and \'\'\' ends,\nnon-ASCII: café, 東京.',
     "author": 'O\'Brien \\ "Data" Team',
 }
-
-ALWAYS = {
-    ".gitignore",
-    ".dockerignore",
-    ".pre-commit-config.yaml",
-    ".cookiecutter.json",
-    "Dockerfile",
-    "LICENSE",
-    "Makefile",
-    "README.md",
-    "connector.yaml",
-    "constraints.txt",
-    "pyproject.toml",
-    "docker/docker-compose.yml",
-    "om_local/__init__.py",
-    "om_local/run_local.py",
-    "om_local/stand_in.py",
-    "tests/__init__.py",
-    "tests/conftest.py",
-    "tests/test_connector.py",
-    "tests/test_local_run.py",
-    "tests/test_stand_in.py",
+NAMES = {
+    "connector_name": "Acme CRM",
+    "package_name": "acme-crm",
+    "module_name": "acme_crm",
+    "class_name": "AcmeCrmSource",
 }
-PYCHARM = {
-    ".idea/.gitignore",
-    ".idea/misc.xml",
-    ".idea/modules.xml",
-    ".idea/connector.iml",
-    ".idea/runConfigurations/Tests.xml",
-    ".idea/runConfigurations/Run_connector_locally.xml",
-}
-VSCODE = {".vscode/settings.json", ".vscode/launch.json", ".vscode/extensions.json"}
 
 
-def expected_files(context: dict[str, Any]) -> set[str]:
-    """The exact set of files a bake with ``context`` must produce."""
-    service, module = context["service_type"], context["module_name"]
-    files = set(ALWAYS)
-    files.add(f"src/metadata/ingestion/source/{service}/{module}.py")
-    files.add(f"dags/{module}_dag.py")
-    if context["include_csv_example"]:
-        files |= {
-            f"src/metadata/ingestion/source/database/{module}_csv.py",
-            "csv_example.yaml",
-            "data/sample.csv",
-            "tests/test_csv_example.py",
-        }
-    ide = context["ide"]
-    if ide in ("both", "pycharm"):
-        files |= PYCHARM
-        if context["include_csv_example"]:
-            files.add(".idea/runConfigurations/Run_CSV_example_locally.xml")
-    if ide in ("both", "vscode"):
-        files |= VSCODE
-    if ide != "none":
-        files.add("docs/ide-setup.md")
-    if context["ci"] == "github":
-        files.add(".github/workflows/ci.yml")
-    elif context["ci"] == "gitlab":
-        files.add(".gitlab-ci.yml")
-    return files
-
-
-def _case(**overrides: Any) -> dict[str, Any]:
-    context = {
-        "connector_name": "Acme CRM",
-        "package_name": "acme-crm",
-        "module_name": "acme_crm",
-        "class_name": "AcmeCrm",
-        "service_type": "database",
-        "include_csv_example": True,
-        "ide": "both",
-        "ci": "github",
-    }
-    context.update(overrides)
-    return context
-
-
-# Every service type with and without the CSV example, the other choices rotating
-# through their values, plus odd-but-valid names and text.
-CASES = {
-    f"{service}-{'csv' if csv else 'nocsv'}": _case(
-        service_type=service,
-        include_csv_example=csv,
-        ide=ide,
-        ci=ci,
-        license=license_,
-    )
-    for (service, csv), ide, ci, license_ in zip(
-        itertools.product(SERVICE_TYPES, (True, False)),
-        itertools.cycle(("both", "pycharm", "vscode", "none")),
-        itertools.cycle(("github", "gitlab", "none")),
-        itertools.cycle(("Apache-2.0", "MIT", "BSD-3-Clause", "Proprietary")),
+def _matrix() -> list[dict[str, Any]]:
+    """Every allowed service type x client style pair; the other choices rotate through
+    every value alongside (each appears, with and without the CSV example)."""
+    pairs = [(svc, style) for svc in SERVICE_TYPES for style in CLIENT_STYLES if allowed(svc, style)]
+    rotating = zip(
+        itertools.cycle((True, False)),
+        itertools.cycle(CHOICES["ide"]),
+        itertools.cycle(CHOICES["ci"]),
+        itertools.cycle(CHOICES["license"]),
         strict=False,
     )
-} | {
-    "odd-text": _case(**ODD_TEXT),
-    "odd-names": _case(
-        connector_name="3M's Data-Lake (v2)",
-        package_name="om.3m_data-lake",
-        module_name="m3_data_lake_v2",
-        class_name="M3DataLakeV2",
-        service_type="storage",
-    ),
-    "longest-names": _case(
-        package_name="acme-" + "x" * 59,
-        module_name="acme_" + "x" * 27,
-        class_name="Acme" + "X" * 28,
-        service_type="mlmodel",  # the longest connection class name
-    ),
-    "derived-names": {
-        "connector_name": "Acme CRM: Sales & Leads",
-        "service_type": "dashboard",
-        "include_csv_example": False,
-        "ide": "none",
-        "ci": "none",
-    },
-}
-
-
-@pytest.fixture(scope="module", params=sorted(CASES), ids=str)
-def baked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
-    context = CASES[request.param]
-    result = bake(tmp_path_factory.mktemp(request.param), **context)
-    assert result.returncode == 0, result.stderr
-    recorded = json.loads((result.output_dir / _package(result.output_dir) / ".cookiecutter.json").read_text())[
-        "cookiecutter"
+    cases = [
+        {"service_type": svc, "client_style": style, "include_csv_example": csv, "ide": ide, "ci": ci, "license": lic}
+        for (svc, style), (csv, ide, ci, lic) in zip(pairs, rotating, strict=False)
     ]
-    return recorded, result.output_dir / _package(result.output_dir)
+    return cases + [
+        {"client_style": "plain", "openmetadata_version": OLDEST_RELEASE, **ODD_TEXT},
+        {"service_type": "drive", "client_style": "rest_api", "openmetadata_version": "1.9"},
+        {
+            "connector_name": "3M's Data-Lake (v2)",
+            "package_name": "om.3m_data-lake",
+            "module_name": "m3_data_lake_v2",
+            "class_name": "M3DataLakeV2",
+            "service_type": "storage",
+        },
+        {
+            "package_name": "acme-" + "x" * 59,
+            "module_name": "acme_" + "x" * 27,
+            "class_name": "Acme" + "X" * 22 + "Source",
+            "service_type": "mlmodel",  # the longest connection class name
+            "client_style": "rest_api",
+        },
+    ]
 
 
-def _package(output_dir: Path) -> str:
-    (project,) = [path.name for path in output_dir.iterdir()]
-    return project
+CASES = _matrix()
 
 
-def _files(project: Path) -> set[str]:
-    return {str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()}
+@pytest.fixture(scope="module", params=CASES, ids=[case_id(case) for case in CASES])
+def baked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Bake:
+    context = request.param if "connector_name" in request.param else {**NAMES, **request.param}
+    result = bake(tmp_path_factory.mktemp("bake"), **context)
+    assert result.returncode == 0, result.stderr
+    return result
 
 
-def test_exactly_the_expected_files_are_generated(baked: tuple[dict[str, Any], Path]) -> None:
-    context, project = baked
-    assert _files(project) == expected_files(context)
+def _files(root: Path) -> set[str]:
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
 
 
-def test_no_template_syntax_is_left(baked: tuple[dict[str, Any], Path]) -> None:
-    _, project = baked
-    leftover = re.compile(r"(?<!\$)\{\{\s*cookiecutter|\{%")
-    offenders = [name for name in _files(project) if leftover.search((project / name).read_text(encoding="utf-8"))]
-    assert offenders == []
+def _rendered(template_paths: set[str], answers: dict[str, Any]) -> set[str]:
+    names = {
+        "{{cookiecutter.service_type}}": answers["service_type"],
+        "{{cookiecutter.module_name}}": answers["module_name"],
+    }
+    rendered = set()
+    for path in template_paths:
+        for placeholder, value in names.items():
+            path = path.replace(placeholder, value)
+        rendered.add(path)
+    return rendered
 
 
-def test_every_file_parses(baked: tuple[dict[str, Any], Path]) -> None:
-    _, project = baked
-    for name in sorted(_files(project)):
-        path = project / name
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".py":
-            ast.parse(text, filename=name)
-        elif path.suffix == ".toml":
-            tomllib.loads(text)
-        elif path.suffix in (".yaml", ".yml"):
-            yaml.safe_load(text)
-        elif path.suffix == ".json":
-            json.loads(text)
-        elif path.suffix in (".xml", ".iml"):
-            ET.fromstring(text)
+def expected_files(answers: dict[str, Any]) -> set[str]:
+    """The exact files a bake with ``answers`` must produce: the common files, the chosen
+    variants' files, minus what the options remove."""
+    common = {path for path in _files(PROJECT_TEMPLATE) if not path.startswith("variants/")}
+    chosen = [
+        PROJECT_TEMPLATE / "variants" / "service_type" / answers["service_type"],
+        PROJECT_TEMPLATE / "variants" / "client_style" / answers["client_style"],
+    ]
+    if answers["include_csv_example"] in (True, "yes"):
+        chosen.append(PROJECT_TEMPLATE / "variants" / "csv_example")
+    files = common | {path for folder in chosen for path in _files(folder)}
+    files = {path for path in files if "__pycache__" not in path and not path.endswith(".pyc")}
+    ide, ci = answers["ide"], answers["ci"]
+    if ide not in ("both", "pycharm"):
+        files = {path for path in files if not path.startswith(".idea/")}
+    elif answers["include_csv_example"] not in (True, "yes"):
+        files.discard(".idea/runConfigurations/Run_CSV_example_locally.xml")
+    if ide not in ("both", "vscode"):
+        files = {path for path in files if not path.startswith(".vscode/")}
+    if ide == "none":
+        files.discard("docs/ide-setup.md")
+    if ci != "github":
+        files = {path for path in files if not path.startswith(".github/")}
+    if ci != "gitlab":
+        files.discard(".gitlab-ci.yml")
+    return _rendered(files, answers)
 
 
-def test_generated_python_is_lint_and_format_clean(baked: tuple[dict[str, Any], Path]) -> None:
+def test_exactly_the_expected_files_are_generated(baked: Bake) -> None:
+    assert _files(baked.project) == expected_files(baked.answers)
+
+
+def test_generated_python_is_lint_and_format_clean(baked: Bake) -> None:
     """What the generated CI runs first, exactly as generated (mypy needs OpenMetadata:
     it runs with each project's tests in test_generated_projects.py)."""
-    _, project = baked
     ruff = str(Path(sys.executable).parent / "ruff")
     for command in ([ruff, "check", "--no-cache", "."], [ruff, "format", "--check", "--no-cache", "."]):
-        done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+        done = subprocess.run(command, cwd=baked.project, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_user_text_arrives_intact(baked: tuple[dict[str, Any], Path]) -> None:
+def test_user_text_arrives_intact(baked: Bake) -> None:
     """Values are data: they reach the package metadata and the connector unchanged."""
-    context, project = baked
-    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    assert pyproject["project"]["description"] == context["description"]
-    assert pyproject["project"]["authors"] == [{"name": context["author"], "email": context["email"]}]
-    module = project / f"src/metadata/ingestion/source/{context['service_type']}/{context['module_name']}.py"
+    answers, project = baked.answers, baked.project
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["description"] == answers["description"]
+    assert pyproject["project"]["authors"] == [{"name": answers["author"], "email": answers["email"]}]
+    module = (
+        project / "src/metadata/ingestion/source" / answers["service_type"] / answers["module_name"] / "metadata.py"
+    )
     constants = {
         node.targets[0].id: ast.literal_eval(node.value)
-        for node in ast.parse(module.read_text()).body
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper()
+        for node in ast.parse(module.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id.isupper()
+        and isinstance(node.value, ast.Constant)
     }
-    assert constants["SERVICE_DISPLAY_NAME"] == context["connector_name"]
-    assert constants["SERVICE_DESCRIPTION"] == context["description"]
+    assert constants["SERVICE_DISPLAY_NAME"] == answers["connector_name"]
+    assert constants["SERVICE_DESCRIPTION"] == answers["description"]
 
 
-def test_no_init_at_namespace_levels(baked: tuple[dict[str, Any], Path]) -> None:
-    _, project = baked
-    inits = [name for name in _files(project) if name.startswith("src/") and name.endswith("__init__.py")]
-    assert inits == []
+def test_no_template_python_file_branches_on_the_service_type() -> None:
+    """Each service type's files are plain files of their own: no ``{% if %}`` on it."""
+    offenders = [
+        str(path.relative_to(TEMPLATE))
+        for path in PROJECT_TEMPLATE.rglob("*.py")
+        if "service_type"
+        in "".join(line for line in path.read_text(encoding="utf-8").splitlines() if line.lstrip().startswith("{%"))
+    ]
+    assert offenders == []
 
 
-def test_workflow_configs_name_the_generated_class(baked: tuple[dict[str, Any], Path]) -> None:
-    context, project = baked
-    configs = {"connector.yaml": (context["service_type"], context["module_name"], context["class_name"])}
-    if context["include_csv_example"]:
-        configs["csv_example.yaml"] = ("database", f"{context['module_name']}_csv", f"{context['class_name']}Csv")
-    for config, (service, module, class_name) in configs.items():
-        loaded = yaml.safe_load((project / config).read_text())
-        source_class = loaded["source"]["serviceConnection"]["config"]["sourcePythonClass"]
-        assert source_class == f"metadata.ingestion.source.{service}.{module}.{class_name}"
-        tree = ast.parse((project / "src/metadata/ingestion/source" / service / f"{module}.py").read_text())
-        assert class_name in {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+def test_every_service_type_has_its_variant_folder_and_facts() -> None:
+    """Adding a service type is one folder plus one choice (with its facts)."""
+    folders = {path.name for path in (PROJECT_TEMPLATE / "variants" / "service_type").iterdir()}
+    assert folders == set(SERVICE_TYPES)
+    for service_type in SERVICE_TYPES:
+        folder = PROJECT_TEMPLATE / "variants" / "service_type" / service_type
+        assert (folder / "connector.yaml").is_file()
+        assert (folder / "tests" / "test_connector.py").is_file()
+        package = folder / "src/metadata/ingestion/source" / service_type / "{{cookiecutter.module_name}}"
+        assert {path.name for path in package.iterdir()} >= {"metadata.py", "models.py"}
 
 
 def test_derived_names_follow_the_connector_name(tmp_path: Path) -> None:
     result = bake(tmp_path, connector_name="Acme CRM: Sales & Leads", ide="none", ci="none")
     assert result.returncode == 0, result.stderr
-    recorded = json.loads((result.output_dir / "acme-crm-sales-leads" / ".cookiecutter.json").read_text())[
-        "cookiecutter"
-    ]
-    assert (recorded["package_name"], recorded["module_name"], recorded["class_name"]) == (
+    answers = result.answers
+    assert (answers["package_name"], answers["module_name"], answers["class_name"]) == (
         "acme-crm-sales-leads",
         "acme_crm_sales_leads",
-        "AcmeCrmSalesLeads",
+        "AcmeCrmSalesLeadsSource",
     )
 
 
@@ -264,3 +215,36 @@ def test_next_steps_are_printed(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "cd my-awesome-connector" in result.stdout
     assert "make run-local" in result.stdout
+
+
+# Names a generated module defines from the class name itself: never a collision.
+def _own_names(class_name: str) -> set[str]:
+    prefix = class_name.removesuffix("Source")
+    return {class_name, f"{class_name}Csv", f"{class_name}CsvOptions", f"{class_name}CsvFile"} | {
+        f"{prefix}{suffix}" for suffix in ("Client", "Options")
+    }
+
+
+def _top_level_names(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return {name for name in names if name[:1].isupper()}
+
+
+def test_reserved_class_names_cover_what_the_generated_modules_import(baked: Bake) -> None:
+    """A class_name equal to a CamelCase name a generated module imports or defines would
+    shadow it: the pre-generation hook must refuse each of them (its RESERVED_CLASS_NAMES)."""
+    own = _own_names(baked.answers["class_name"])
+    found: dict[str, str] = {}
+    for module in baked.project.rglob("*.py"):
+        if "local-harness" not in module.parts:
+            for name in _top_level_names(module) - own:
+                found.setdefault(name, str(module.relative_to(baked.project)))
+    missing = {name: where for name, where in found.items() if name not in PRE_GEN.RESERVED_CLASS_NAMES}
+    assert not missing, f"add to RESERVED_CLASS_NAMES in hooks/pre_gen_project.py: {missing}"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import NEWEST_RELEASE, OLDEST_RELEASE, TEMPLATE, SharedVenv, bake
+from .conftest import COOKIECUTTER_JSON, NEWEST_RELEASE, OLDEST_RELEASE, TEMPLATE, SharedVenv, bake
 
 
 def _load(name: str) -> ModuleType:
@@ -33,12 +33,19 @@ post_gen = _load("post_gen_project")
 
 # Stands for an absolute path beside the output directory (filled in per test).
 ABSOLUTE = "<absolute path>"
+# The facts the hooks read from the rendered context, as cookiecutter passes them.
+FACTS = {
+    key: value
+    for key, value in COOKIECUTTER_JSON.items()
+    if key in ("_service_types", "_client_styles", "_openmetadata_releases")
+}
 VALID = {
     "connector_name": "Acme CRM",
     "package_name": "acme-crm",
     "module_name": "acme_crm",
-    "class_name": "AcmeCrm",
+    "class_name": "AcmeCrmSource",
     "service_type": "database",
+    "client_style": "rest_api",
     "openmetadata_version": "2.0.6",
     "include_csv_example": True,
     "ide": "both",
@@ -89,7 +96,11 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("version-too-old", {"openmetadata_version": "1.4.8"}, "openmetadata_version"),
     ("version-unknown-major", {"openmetadata_version": "3.0.0"}, "openmetadata_version"),
     ("version-not-a-number", {"openmetadata_version": "latest"}, "openmetadata_version"),
-    ("version-two-parts", {"openmetadata_version": "2.0"}, "openmetadata_version"),
+    ("version-one-part", {"openmetadata_version": "2"}, "openmetadata_version"),
+    ("version-five-parts", {"openmetadata_version": "2.0.6.0.1"}, "openmetadata_version"),
+    ("version-too-old-line", {"openmetadata_version": "1.4"}, "openmetadata_version"),
+    ("version-prefixed", {"openmetadata_version": "v2.0.6"}, "openmetadata_version"),
+    ("sqlalchemy-for-dashboard", {"service_type": "dashboard", "client_style": "sqlalchemy"}, "client_style"),
     ("drive-before-1.9", {"service_type": "drive", "openmetadata_version": "1.7.7.4"}, "service_type"),
     ("service-unknown", {"service_type": "api"}, "service_type"),
     ("ide-unknown", {"ide": "emacs"}, "ide"),
@@ -100,7 +111,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 @pytest.mark.parametrize(("overrides", "variable"), [case[1:] for case in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
 def test_hook_function_refuses_bad_input(overrides: dict[str, Any], variable: str) -> None:
     overrides = {key: "/tmp/abs" if value == ABSOLUTE else value for key, value in overrides.items()}
-    problems = pre_gen.problems({**VALID, **overrides})
+    problems = pre_gen.problems({**FACTS, **VALID, **overrides})
     assert len(problems) == 1, problems
     value = overrides[variable] if variable in overrides else VALID[variable]
     assert problems[0].startswith(f"{variable} {json.dumps(value, ensure_ascii=False)}"), problems[0]
@@ -108,7 +119,12 @@ def test_hook_function_refuses_bad_input(overrides: dict[str, Any], variable: st
 
 
 def test_valid_input_has_no_problem() -> None:
-    assert pre_gen.problems(VALID) == []
+    assert pre_gen.problems({**FACTS, **VALID}) == []
+
+
+@pytest.mark.parametrize("version", ["2.0.6", "2.0", "2.0.x", "1.9.17.6", "1.6", "1.6.x", "1.13.2"])
+def test_releases_as_people_say_them_are_accepted(version: str) -> None:
+    assert pre_gen.problems({**FACTS, **VALID, "openmetadata_version": version}) == []
 
 
 # Cookiecutter itself refuses a value outside a choice variable's list before any hook
@@ -164,13 +180,14 @@ def test_pre_gen_hook_runs_on_its_own(tmp_path: Path) -> None:
     """As cookiecutter runs it: a script, its rendered context inline, exit 1 on bad input."""
     script = (TEMPLATE / "hooks" / "pre_gen_project.py").read_text()
     bad = {**VALID, "module_name": "3m"}
-    rendered = script.replace("{{ cookiecutter | tojson }}", json.dumps(bad))
+    rendered = script.replace("{{ cookiecutter | tojson }}", json.dumps({**FACTS, **bad}))
     (tmp_path / "hook.py").write_text(rendered)
 
     completed = subprocess.run([sys.executable, str(tmp_path / "hook.py")], capture_output=True, text=True)
 
     assert completed.returncode == 1
     assert completed.stderr.startswith('Error: module_name "3m" is not valid: it starts with a digit')
+    assert "Nothing was generated" in completed.stderr
 
 
 def test_post_gen_check_finds_a_broken_project(tmp_path: Path) -> None:
@@ -183,7 +200,7 @@ def test_post_gen_check_finds_a_broken_project(tmp_path: Path) -> None:
     (project / "broken.toml").write_text("key = [")
     (project / "broken.py").write_text("def broken(:\n")
     (project / "left.md").write_text("{{ cookiecutter.module_name }}")
-    config = (project / "connector.yaml").read_text().replace("AcmeCrm\n", "Missing\n")
+    config = (project / "connector.yaml").read_text().replace("AcmeCrmSource\n", "Missing\n")
     (project / "connector.yaml").write_text(config)
 
     problems = "\n".join(post_gen.check(project, VALID))
@@ -206,28 +223,33 @@ def test_github_expressions_are_not_leftover_jinja() -> None:
     assert not post_gen.leftover_template_syntax("python-version: ${{ matrix.python }}", VALID)
 
 
-# The connector modules and packages in openmetadata-ingestion's own files (not those of
-# the generated projects installed beside it), by service folder.
-OPENMETADATA_CONNECTORS = """
-import json
-from collections import defaultdict
-from importlib.metadata import files
-found = defaultdict(set)
-for path in files("openmetadata-ingestion"):
-    parts = path.parts
-    if len(parts) >= 5 and parts[:3] == ("metadata", "ingestion", "source") and not parts[4].startswith("_"):
-        found[parts[3]].add(parts[4].removesuffix(".py"))
-print(json.dumps({service: sorted(names) for service, names in found.items()}))
-"""
-
-
 @pytest.mark.parametrize("release", [OLDEST_RELEASE, NEWEST_RELEASE])
 def test_builtin_connector_list_is_current(release: str) -> None:
     """The refused module names cover what OpenMetadata ships, oldest and newest release."""
-    listing = SharedVenv(release).ensure().run("-c", OPENMETADATA_CONNECTORS, cwd=TEMPLATE)
+    script = TEMPLATE / "tests" / "scripts" / "openmetadata_connectors.py"
+    listing = SharedVenv(release).ensure().run(str(script), cwd=TEMPLATE)
     assert listing.returncode == 0, listing.stderr
     installed = json.loads(listing.stdout)
     assert installed.get("database"), "openmetadata-ingestion's files list its connectors"
-    for service, names in pre_gen.BUILTIN_CONNECTORS.items():
-        missing = set(installed.get(service, [])) - names
-        assert not missing, f"add to BUILTIN_CONNECTORS[{service!r}]: {sorted(missing)}"
+    for service, facts in FACTS["_service_types"].items():
+        missing = set(installed.get(service, [])) - set(facts["builtin_modules"].split())
+        assert not missing, f"add to _service_types.{service}.builtin_modules in cookiecutter.json: {sorted(missing)}"
+
+
+def test_a_refused_bake_says_how_to_retry_with_the_answers_kept(tmp_path: Path) -> None:
+    """The replay file cookiecutter wrote holds every answer: fix one value, replay it."""
+    refused = bake(tmp_path / "first", **{**VALID, "openmetadata_version": "1.4"})
+    assert refused.returncode != 0
+    advice = next(line for line in refused.stderr.splitlines() if "--replay-file" in line)
+    replay_file = Path(advice.split("--replay-file ", 1)[1].split()[0])
+    answers = json.loads(replay_file.read_text(encoding="utf-8"))
+    assert answers["cookiecutter"]["openmetadata_version"] == "1.4"
+
+    answers["cookiecutter"]["openmetadata_version"] = "1.6"
+    fixed = tmp_path / "fixed.json"
+    fixed.write_text(json.dumps(answers), encoding="utf-8")
+    retried = bake(tmp_path / "second", "--replay-file", str(fixed))
+
+    assert retried.returncode == 0, retried.stderr
+    assert retried.answers["openmetadata_version"] == "1.6"
+    assert retried.answers["class_name"] == VALID["class_name"], "the other answers were kept"

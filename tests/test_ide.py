@@ -1,6 +1,6 @@
 """IDE files of generated projects: PyCharm's .idea/, VS Code's .vscode/, docs/ide-setup.md.
 
-Every bake is made once (pytest-cookies' ``cookies_session``) and only read by the tests:
+Every bake is made once per session (through the real cookiecutter CLI) and only read by the tests:
 no virtualenv, no OpenMetadata import. What is checked is what the IDEs rely on: the
 files parse, every path, module and config they name exists in the generated project,
 nothing in them is specific to a machine or a user, and the guide names exactly the
@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+from .conftest import TEMPLATE, bake
+
 PYCHARM_IDES = ("both", "pycharm")
 VSCODE_IDES = ("both", "vscode")
 MODULE_FILE = "connector.iml"  # PyCharm's module file in .idea/, named by modules.xml
@@ -100,17 +101,15 @@ class Generated:
 
 
 @pytest.fixture(scope="session")
-def generate(cookies_session: Any) -> Callable[[Case], Generated]:
+def generate(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Case], Generated]:
     """Bake a case once per session; later calls return the same project."""
     baked: dict[Case, Generated] = {}
 
     def get(case: Case) -> Generated:
         if case not in baked:
-            result = cookies_session.bake(extra_context=case.extra_context, template=str(TEMPLATE))
-            assert result.exit_code == 0, f"{case.id}: {result.exception!r}"
-            assert result.exception is None, f"{case.id}: {result.exception!r}"
-            path = Path(result.project_path)
-            baked[case] = Generated(case, path, path.parent, dict(result.context))
+            result = bake(tmp_path_factory.mktemp("ide"), **case.extra_context)
+            assert result.returncode == 0, f"{case.id}: {result.stderr}"
+            baked[case] = Generated(case, result.project, result.output_dir, result.answers)
         return baked[case]
 
     return get
@@ -131,13 +130,20 @@ def inside(path: Path, project: Path) -> bool:
 
 
 def module_file(project: Path, module: str) -> Path | None:
-    """The file a dotted module name resolves to, from the project folder or from src."""
-    for root in (project, project / "src"):
+    """The file a dotted module name resolves to: from the project folder, src, or the
+    local harness (all three on the IDEs' paths)."""
+    for root in (project, project / "src", project / "local-harness"):
         base = root.joinpath(*module.split("."))
         for candidate in (base.with_suffix(".py"), base / "__init__.py", base / "__main__.py"):
             if candidate.is_file():
                 return candidate
     return None
+
+
+def runs_the_harness(project: Path, module: str) -> bool:
+    """Whether ``python -m <module>`` runs the local harness's command line."""
+    harness = project / "local-harness" / "local_harness"
+    return module_file(project, module) == harness / "__init__.py" and (harness / "__main__.py").is_file()
 
 
 def make_targets(project: Path) -> set[str]:
@@ -191,7 +197,7 @@ def guide_code(text: str) -> str:
     return "\n".join(blocks + guide_spans(text))
 
 
-ROOT_ENTRIES = ("src", "tests", "om_local", "docs", "data", ".idea", ".vscode")
+ROOT_ENTRIES = ("src", "tests", "local-harness", "docs", "data", ".idea", ".vscode")
 ROOT_FILE_SUFFIXES = (".yaml", ".yml", ".toml", ".txt", ".json", ".md", ".csv", ".cfg")
 MADE_LATER = {"report.json"}  # written by a local run, not generated
 
@@ -281,15 +287,14 @@ def test_pycharm_module_roots_exist(generate: Callable[[Case], Generated], case:
         expand(folder.get("url", ""), project, "$MODULE_DIR$"): folder.get("isTestSource")
         for folder in content.findall("sourceFolder")
     }
-    assert sources == {project / "src": "false", project / "tests": "true"}
+    assert sources == {project / "src": "false", project / "local-harness": "false", project / "tests": "true"}
     assert all(path.is_dir() for path in sources)
     excluded = {expand(folder.get("url", ""), project, "$MODULE_DIR$") for folder in content.findall("excludeFolder")}
     assert project / ".venv" in excluded
     assert all(inside(path, project) for path in excluded)
-    # om_local resolves from the content root: it exists there and is neither a source
-    # root of its own nor excluded.
-    assert (project / "om_local" / "run_local.py").is_file()
-    assert not any(path in excluded for path in (project / "om_local", project / "src", project / "tests"))
+    # The local harness resolves from its own source root.
+    assert (project / "local-harness" / "local_harness" / "__main__.py").is_file()
+    assert not any(path in excluded for path in sources)
     entries = [entry.get("type") for entry in module.iter("orderEntry")]
     assert "inheritedJdk" in entries  # the project interpreter, not a machine's SDK name
 
@@ -309,9 +314,9 @@ def test_pycharm_run_configurations_target_existing_files(generate: Callable[[Ca
         assert opts.get("SDK_HOME", "") == "" and opts.get("IS_MODULE_SDK") == "true", name
         if configuration.get("type") == "PythonConfigurationType":
             assert opts["MODULE_MODE"] == "true", name
-            target = module_file(project, opts["SCRIPT_NAME"])
-            assert target == project / "om_local" / "run_local.py", name
-            config, *rest = shlex.split(opts["PARAMETERS"])
+            assert runs_the_harness(project, opts["SCRIPT_NAME"]), name
+            command, config, *rest = shlex.split(opts["PARAMETERS"])
+            assert command == "run", name
             assert (project / config).is_file(), f"{name}: {config} is missing"
             assert name == f"Run {config} locally"
             assert rest == ["--report", "report.json"], name
@@ -341,7 +346,7 @@ def test_vscode_settings(generate: Callable[[Case], Generated], case: Case) -> N
     assert (project / "tests").is_dir()
     assert settings["[python]"]["editor.defaultFormatter"] == "charliermarsh.ruff"
     extra_paths = settings["python.analysis.extraPaths"]
-    assert {"src", "."} <= set(extra_paths)
+    assert {"src", "local-harness", "."} <= set(extra_paths)
     assert all((project / path).is_dir() for path in extra_paths)
     extensions = json.loads((project / ".vscode" / "extensions.json").read_text(encoding="utf-8"))
     assert {"ms-python.python", "ms-python.debugpy", "charliermarsh.ruff"} <= set(extensions["recommendations"])
@@ -362,8 +367,9 @@ def test_vscode_launch_configurations_target_existing_files(generate: Callable[[
             assert re.search(r'"pytest\b', dev_requirements(project)), "pytest is not a dev requirement"
             assert args == ["tests"] and (project / "tests").is_dir(), name
         else:
-            assert module_file(project, module) == project / "om_local" / "run_local.py", name
-            config, *rest = args
+            assert runs_the_harness(project, module), name
+            command, config, *rest = args
+            assert command == "run", name
             assert (project / config).is_file(), f"{name}: {config} is missing"
             assert name == f"Run {config} locally"
             assert rest == ["--report", "report.json"], name
@@ -443,9 +449,9 @@ def test_guide_names_existing_paths_modules_and_make_targets(generate: Callable[
     assert {"venv", "install", "test", "run-local"} <= targets
     assert targets <= make_targets(project), f"unknown Make targets: {sorted(targets - make_targets(project))}"
 
-    for module in set(re.findall(r"\bom_local(?:\.\w+)+", code)):
+    for module in set(re.findall(r"\blocal_harness(?:\.\w+)*", code)):
         assert module_file(project, module), f"{module} does not resolve"
-    modules = set(re.findall(r"\bmetadata\.ingestion\.source\.\w+\.\w+", code))
+    modules = set(re.findall(r"\bmetadata\.ingestion\.source\.\w+\.\w+(?:\.metadata)?", code))
     own = f"metadata.ingestion.source.{case.service_type}.{generated.module_name}"
     assert own in modules
     for module in modules:
