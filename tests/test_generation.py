@@ -33,10 +33,18 @@ from .conftest import (
 )
 
 PROJECT_TEMPLATE = TEMPLATE / "{{cookiecutter.package_name}}"
-_SPEC = importlib.util.spec_from_file_location("pre_gen_project", TEMPLATE / "hooks" / "pre_gen_project.py")
-assert _SPEC and _SPEC.loader
-PRE_GEN = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(PRE_GEN)
+
+
+def _hook(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, TEMPLATE / "hooks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PRE_GEN = _hook("pre_gen_project")
+POST_GEN = _hook("post_gen_project")
 # Odd but valid input: quotes, backslashes, newlines, Jinja braces, non-ASCII letters.
 ODD_TEXT: dict[str, Any] = {
     "connector_name": "Ünïcode & \"Quoted\" 'CRM'",
@@ -144,6 +152,12 @@ def expected_files(answers: dict[str, Any]) -> set[str]:
 
 def test_exactly_the_expected_files_are_generated(baked: Bake) -> None:
     assert _files(baked.project) == expected_files(baked.answers)
+
+
+def test_every_generated_file_parses(baked: Bake) -> None:
+    """Python, JSON, XML, TOML and YAML (the post-generation hook checks the rest at
+    every bake; parsing is left to these tests, which bake every choice)."""
+    assert POST_GEN.parse_problems(baked.project) == []
 
 
 def test_generated_python_is_lint_and_format_clean(baked: Bake) -> None:

@@ -204,10 +204,11 @@ def test_post_gen_check_finds_a_broken_project(tmp_path: Path) -> None:
     (project / "connector.yaml").write_text(config)
 
     problems = "\n".join(post_gen.check(project, VALID))
+    unparsable = "\n".join(post_gen.parse_problems(project))
 
     assert "src/metadata/__init__.py: must not exist" in problems
-    assert "broken.toml: does not parse" in problems
-    assert "broken.py: does not parse" in problems
+    assert "broken.toml: does not parse" in unparsable
+    assert "broken.py: does not parse" in unparsable
     assert "left.md: template syntax left unrendered" in problems
     assert "connector.yaml: sourcePythonClass" in problems
 
