@@ -209,6 +209,7 @@ def test_column_types_are_mapped_to_what_the_server_accepts(
     [
         ("bigint", {"dataType": "BIGINT"}),
         ("varchar(20)", {"dataType": "VARCHAR", "dataLength": 20}),
+        ("VARCHAR (20)", {"dataType": "VARCHAR", "dataLength": 20}),
         ("varchar(max)", {"dataType": "VARCHAR", "dataLength": 1}),
         ("nvarchar(max)", {"dataType": "VARCHAR", "dataLength": 1}),
         ("character varying(64)", {"dataType": "VARCHAR", "dataLength": 64}),
@@ -217,6 +218,7 @@ def test_column_types_are_mapped_to_what_the_server_accepts(
         ("double precision", {"dataType": "DOUBLE"}),
         ("array<int>", {"dataType": "ARRAY", "arrayDataType": "INT"}),
         ("array", {"dataType": "ARRAY", "arrayDataType": "UNKNOWN"}),
+        ("union<int,string>", {"dataType": "UNION"}),
         ("frobnicate", {"dataType": "UNKNOWN"}),
     ],
 )

@@ -15,23 +15,43 @@ named ``default`` (``DEFAULT_SCHEMA``) and one table per row. ``connectionOption
   resolved against the current directory: the repository root under ``make``.
 - ``business_unit``: the name of the database the tables go in.
 
+Every reference it sends (service, database, schema) is a fully qualified name built
+locally with OpenMetadata's ``metadata.utils.fqn``: a dotted name is quoted
+(``"acme.prod"."emea.sales".default``), and nothing is looked up on the server.
+
 The file is streamed: only the names of the tables already sent are kept, to refuse a
 table defined twice. Each bad row becomes one error in the run's status, naming the file
-and line; the rows around it are still ingested. A file that cannot be used at all
-(missing, unreadable, not UTF-8, wrong header) stops the run in ``prepare`` with one
-message, and fails Test Connection with the same message.
+and line, without a Python traceback (a traceback means a bug, not bad data); the rows
+around it are still ingested. A file that cannot be used at all (missing, unreadable,
+not UTF-8, wrong header) stops the run in ``prepare`` with one message, and fails Test
+Connection with the same message.
 
-Data types are matched case-insensitively against common SQL spellings (``_ALIASES``)
-and every name of OpenMetadata's ``DataType``; the original spelling is kept in
-``dataTypeDisplay``. The server requires more for some types, taken from the spelling:
+``sourceConfig.config`` (``DatabaseMetadata``) is honoured as built-in connectors honour
+it: ``databaseFilterPattern`` applies to the ``business_unit`` database,
+``schemaFilterPattern`` to the ``default`` schema, ``tableFilterPattern`` to the tables
+(each left out is counted as filtered in the status), and ``useFqnForFiltering``
+matches them against FQNs. With ``markDeletedTables`` (on by default), the tables of the
+schema that the file no longer lists are soft-deleted at the end of the run, as
+built-in connectors do: a table the file still lists, even in a bad row, is kept; a
+table newly left out by ``tableFilterPattern`` is soft-deleted, like any table the
+source no longer reports; a filtered-out database or schema is never touched; and
+nothing is deleted when a row does not say which table it is, or when the file lists no
+table (a mistake more likely than a wish; OpenMetadata 2.0's server ignores it too).
 
-- ``char``/``varchar``/``binary``/``varbinary`` need a length: ``varchar(20)`` gives 20;
-  without one, ``DEFAULT_DATA_LENGTH`` (1, the value OpenMetadata's own connectors use
-  when a source states no length).
-- ``decimal``/``numeric``/``number`` take ``(precision)`` or ``(precision,scale)``;
-  zero precision, or a scale greater than the precision, makes the row bad.
+Data types are mapped by OpenMetadata's own ``ColumnTypeParser``, as its connectors map
+them (``varchar(max)``, ``character varying(64)``, ``struct<a:int>``...). A spelling it
+does not know is looked up in ``_ALIASES`` and the names of ``DataType``; one found in
+neither makes the row bad. The original spelling is kept in ``dataTypeDisplay``. The
+server requires more for some types, and refuses some values; what is sent:
+
+- ``char``/``varchar``/``binary``/``varbinary``: a ``dataLength``, from the spelling
+  (``varchar(20)`` gives 20), else ``DEFAULT_DATA_LENGTH`` (1, what OpenMetadata's own
+  connectors send without a length or for ``(max)``).
+- ``decimal``/``numeric``/``number``: ``(precision)`` or ``(precision,scale)``; zero
+  precision, or a scale greater than the precision, makes the row bad.
 - ``array<int>`` gives arrayDataType INT; ``array`` alone gives arrayDataType UNKNOWN.
-- Numbers after any other type (``timestamp(3)``, ``int(11)``) are only displayed.
+- ``struct<a:int,b:string>`` gives the fields as children; ``struct`` alone, none.
+- Numbers after any other type (``timestamp(3)``, ``int(11)``) give its ``dataLength``.
 
 What to change when you adapt it: ``HEADER`` and ``_table_request`` for another file
 layout, ``_ALIASES`` for the type spellings of your system. A type spelling with commas,
@@ -43,7 +63,7 @@ from __future__ import annotations
 import csv
 import re
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -57,7 +77,7 @@ from metadata.generated.schema.api.services.createDatabaseService import (
 )
 from metadata.generated.schema.entity.data.database import Database
 from metadata.generated.schema.entity.data.databaseSchema import DatabaseSchema
-from metadata.generated.schema.entity.data.table import Column, DataType
+from metadata.generated.schema.entity.data.table import Column, DataType, Table
 from metadata.generated.schema.entity.services.connections.database.customDatabaseConnection import (
     CustomDatabaseConnection,
 )
@@ -68,9 +88,14 @@ from metadata.generated.schema.entity.services.databaseService import (
     DatabaseConnection,
     DatabaseServiceType,
 )
+from metadata.generated.schema.metadataIngestion.databaseServiceMetadataPipeline import (
+    DatabaseServiceMetadataPipeline,
+)
 from metadata.generated.schema.metadataIngestion.workflow import (
     Source as WorkflowSource,
 )
+from metadata.generated.schema.type.filterPattern import FilterPattern
+from metadata.ingestion.api.delete import delete_entity_from_source
 from metadata.ingestion.api.models import Either, StackTraceError
 from metadata.ingestion.api.steps import InvalidSourceException, Source
 from metadata.ingestion.connections.test_connections import (
@@ -80,7 +105,9 @@ from metadata.ingestion.connections.test_connections import (
     raise_test_connection_exception,
 )
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
+from metadata.ingestion.source.database.column_type_parser import ColumnTypeParser
 from metadata.utils import fqn
+from metadata.utils.filters import filter_by_database, filter_by_schema, filter_by_table
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 if TYPE_CHECKING:
@@ -94,76 +121,33 @@ HEADER = ("name", "column_names", "column_types")
 LIST_SEPARATOR = ";"
 DEFAULT_SCHEMA = "default"
 DEFAULT_DATA_LENGTH = 1
-"""dataLength of a char/varchar/binary/varbinary spelled without a length."""
+"""dataLength of a char/varchar/binary/varbinary spelled without a length, or ``(max)``."""
 TYPE_CACHE_SIZE = 4096
 """At most this many distinct type spellings are kept parsed (memory stays bounded)."""
+FILTER_PATTERNS = ("databaseFilterPattern", "schemaFilterPattern", "tableFilterPattern")
+"""The filters of ``sourceConfig.config`` this connector applies."""
 
 LENGTH_TYPES = frozenset({DataType.CHAR, DataType.VARCHAR, DataType.BINARY, DataType.VARBINARY})
 PRECISION_TYPES = frozenset({DataType.DECIMAL, DataType.NUMERIC, DataType.NUMBER})
 NESTED_TYPES = frozenset({DataType.ARRAY, DataType.MAP, DataType.STRUCT, DataType.UNION})
 
 _ALIASES: dict[str, DataType] = {
-    # integers
-    "int": DataType.INT,
-    "integer": DataType.INT,
-    "int4": DataType.INT,
-    "int32": DataType.INT,
-    "mediumint": DataType.INT,
+    # Spellings OpenMetadata's ColumnTypeParser does not know, in some supported release.
     "serial": DataType.INT,
-    "smallint": DataType.SMALLINT,
-    "int2": DataType.SMALLINT,
-    "int16": DataType.SMALLINT,
-    "smallserial": DataType.SMALLINT,
-    "bigint": DataType.BIGINT,
-    "int8": DataType.BIGINT,
-    "int64": DataType.BIGINT,
-    "bigserial": DataType.BIGINT,
-    # other numbers
-    "dec": DataType.DECIMAL,
-    "float4": DataType.FLOAT,
-    "real": DataType.FLOAT,
-    "float8": DataType.DOUBLE,
-    "float64": DataType.DOUBLE,
-    "double precision": DataType.DOUBLE,
-    # text
-    "character varying": DataType.VARCHAR,
-    "varchar2": DataType.VARCHAR,
-    "nvarchar": DataType.VARCHAR,
-    "nvarchar2": DataType.VARCHAR,
     "character": DataType.CHAR,
-    "nchar": DataType.CHAR,
-    "bpchar": DataType.CHAR,
-    "tinytext": DataType.TEXT,
-    "longtext": DataType.TEXT,
-    # binary
-    "binary varying": DataType.VARBINARY,
-    # dates and times
-    "time without time zone": DataType.TIME,
-    "time with time zone": DataType.TIME,
-    "timetz": DataType.TIME,
-    "timestamp without time zone": DataType.TIMESTAMP,
-    "timestamp_ntz": DataType.TIMESTAMP,
-    "timestamptz": DataType.TIMESTAMPZ,
-    "timestamp with time zone": DataType.TIMESTAMPZ,
-    "timestamp with local time zone": DataType.TIMESTAMPZ,
-    "timestamp_tz": DataType.TIMESTAMPZ,
-    "timestamp_ltz": DataType.TIMESTAMPZ,
-    "datetimeoffset": DataType.TIMESTAMPZ,
-    "datetime2": DataType.DATETIME,
-    "smalldatetime": DataType.DATETIME,
-    # others
-    "bool": DataType.BOOLEAN,
-    "jsonb": DataType.JSON,
+    "varchar2": DataType.VARCHAR,
+    "nvarchar2": DataType.VARCHAR,
+    "timestamp with local time zone": DataType.TIMESTAMP,
     "uniqueidentifier": DataType.UUID,
 }
-# Every DataType by name and value too: int, varchar, timestamp, json, uuid, measure hidden...
+# Every DataType by name and value too: timestampz, measure hidden, unknown...
 _DATA_TYPES: dict[str, DataType] = {
     spelling.lower(): member for member in DataType for spelling in (member.name, member.value)
 } | _ALIASES
 
 _WORDS = r"[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*"
 _SPELLING = re.compile(
-    rf"(?P<head>{_WORDS}) ?(?:\((?P<args>[^()]*)\))?(?: ?(?P<tail>{_WORDS}))? ?(?:<(?P<element>.*)>)?",
+    rf"(?P<head>{_WORDS})(?:\((?P<args>[^()]*)\))?(?: (?P<tail>{_WORDS}))?(?:<(?P<element>.*)>)?",
     re.IGNORECASE,
 )
 
@@ -202,31 +186,152 @@ def parse_options(
         raise InvalidSourceException(f"Invalid connectionOptions: {problems}") from None
 
 
+def pipeline_settings(config: WorkflowSource) -> DatabaseServiceMetadataPipeline:
+    """``sourceConfig.config``, typed; an invalid filter stops the run here, naming the field.
+
+    OpenMetadata compiles the regular expressions only when it applies them: checked up
+    front, a typo fails the run before anything is sent, not in the middle of it.
+    """
+    settings = config.sourceConfig.config if config.sourceConfig else None
+    if settings is None:
+        return DatabaseServiceMetadataPipeline()
+    if not isinstance(settings, DatabaseServiceMetadataPipeline):
+        raise InvalidSourceException(
+            f"sourceConfig.config: expected type DatabaseMetadata, got {type(settings).__name__}"
+        )
+    for name in FILTER_PATTERNS:
+        pattern: FilterPattern | None = getattr(settings, name)
+        for side in ("includes", "excludes"):
+            for position, regex in enumerate(getattr(pattern, side, None) or []):
+                try:
+                    re.compile(regex)
+                except re.error as err:
+                    raise InvalidSourceException(
+                        f"sourceConfig.config.{name}.{side}[{position}]: {regex!r} is not a "
+                        f"valid regular expression ({err})"
+                    ) from None
+    return settings
+
+
+def build_fqn(entity_type: type[BaseModel], **parts: Any) -> str:
+    """The FQN OpenMetadata gives an entity, built with ``metadata.utils.fqn`` (dotted names
+    quoted), never looked up: a parent yielded a moment ago may not be on the server yet.
+
+    Raises ``RowError`` when a name cannot be part of an FQN (one with a double quote).
+    """
+    try:
+        for name in parts.values():
+            if isinstance(name, str):
+                fqn.quote_name(name)  # what the server does with each name: refuses a quote
+        built = fqn.build(None, entity_type, **parts)
+    except Exception as err:  # OpenMetadata's FQN errors differ from release to release
+        raise RowError(f"cannot name a {entity_type.__name__} so: {err}") from None
+    if not built:
+        raise RowError(f"cannot name a {entity_type.__name__} from {parts}")
+    return str(built)
+
+
+# --- Data types --------------------------------------------------------------------------
+
+
 def parse_data_type(spelling: str) -> dict[str, Any]:
     """The ``Column`` fields a type spelling gives: ``dataType`` and, where the server
-    needs them, ``dataLength``, ``precision``/``scale`` or ``arrayDataType``.
+    needs them, ``dataLength``, ``precision``/``scale``, ``arrayDataType`` or ``children``.
 
     Raises ``ValueError`` saying what is wrong with the spelling.
     """
-    match = _SPELLING.fullmatch(" ".join(spelling.split()))
+    text = _normalised(spelling)
+    match = _SPELLING.fullmatch(text)
     if match is None:
         raise ValueError("cannot read it as a data type")
-    base = match["head"].lower() + (f" {match['tail'].lower()}" if match["tail"] else "")
-    data_type = _DATA_TYPES.get(base)
-    if data_type is None:
-        raise ValueError(f"unknown data type {base!r}")
-    fields: dict[str, Any] = {"dataType": data_type}
+    base = " ".join(part for part in (match["head"], match["tail"]) if part).lower()
     args, element = match["args"], match["element"]
-    if data_type in LENGTH_TYPES:
-        fields["dataLength"] = DEFAULT_DATA_LENGTH if args is None else _numbers(args, base, 1)[0]
-    elif data_type in PRECISION_TYPES and args is not None:
-        fields.update(_precision_and_scale(_numbers(args, base, 2)))
+    parsed = _by_openmetadata(text)
+    if parsed["dataType"] == DataType.UNKNOWN.value:
+        known = _DATA_TYPES.get(base)
+        if known is None:
+            raise ValueError(f"unknown data type {base!r}")
+        parsed = {"dataType": known.value, "dataLength": parsed.get("dataLength") if args else None}
+    data_type = DataType(parsed["dataType"])
     if element is not None and data_type not in NESTED_TYPES:
         raise ValueError(f"{base} takes no <...>")
+    if data_type in LENGTH_TYPES and args is not None and args.lower() != "max":
+        _numbers(args, base, 1)  # the parser reads "varchar(10,2)" as varchar: refuse it
+    if data_type in PRECISION_TYPES and args is not None:  # 1.5's parser drops the scale
+        precision, *scale = _numbers(args, base, 2)
+        parsed = {**parsed, "precision": precision, "scale": scale[0] if scale else None}
+    if data_type is DataType.ARRAY and element and parsed.get("arrayDataType") in (None, "UNKNOWN"):
+        # The parser drops the spaces of "array<double precision>": resolve the element here.
+        parsed = {**parsed, "arrayDataType": parse_data_type(element)["dataType"].value}
+    return _server_ready(parsed)
+
+
+def _normalised(spelling: str) -> str:
+    """One space between words, none inside brackets: ``DECIMAL( 10 , 2 )`` -> ``DECIMAL(10,2)``."""
+    text = re.sub(r" ?([(,<:]) ?", r"\1", " ".join(spelling.split()))
+    return re.sub(r" ([)>])", r"\1", text)
+
+
+def _by_openmetadata(text: str) -> dict[str, Any]:
+    """What OpenMetadata's ``ColumnTypeParser`` makes of a spelling (UNKNOWN if nothing)."""
+    try:
+        if "<" not in text:  # its grammar of single types, on the spelling as written
+            return ColumnTypeParser._parse_primitive_datatype_string(text)
+        # Arrays, maps, structs, unions: its nested grammar, which drops every space.
+        parsed = ColumnTypeParser._parse_datatype_string(text)
+    except ValueError:
+        raise
+    except Exception as err:  # e.g. a union inside a struct: the parser's bug, not the row's
+        raise ValueError(f"OpenMetadata's type parser fails on it ({err!r})") from None
+    if not isinstance(parsed, dict):  # union<...> gives the list of its members
+        return {"dataType": ColumnTypeParser.get_column_type(text)}
+    return parsed
+
+
+def _server_ready(parsed: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of one parsed type that the server requires, and none that it refuses."""
+    data_type = DataType(parsed["dataType"])
+    fields: dict[str, Any] = {"dataType": data_type}
+    length = _whole_number(parsed.get("dataLength"))  # 1.5's parser gives "20", or "max"
+    if data_type in LENGTH_TYPES:
+        fields["dataLength"] = DEFAULT_DATA_LENGTH if length is None else length
+    elif data_type in PRECISION_TYPES:  # a dataLength here is a misplaced precision (1.5)
+        if parsed.get("precision") is not None:
+            fields.update(_precision_and_scale(parsed["precision"], parsed.get("scale")))
+    elif length is not None:
+        fields["dataLength"] = length
     if data_type is DataType.ARRAY:
-        element_type = parse_data_type(element)["dataType"] if element and element.strip() else None
-        fields["arrayDataType"] = element_type or DataType.UNKNOWN
+        fields["arrayDataType"] = DataType(parsed.get("arrayDataType") or DataType.UNKNOWN.value)
+    children = parsed.get("children")
+    if children or data_type is DataType.STRUCT:  # the server requires them for a struct
+        fields["children"] = _fields_of(children or [])
     return fields
+
+
+def _fields_of(children: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The fields of a struct as the parser gives them, server-ready."""
+    fields = []
+    for child in children:
+        if child.get("dataType") in (None, DataType.UNKNOWN.value):
+            raise ValueError(
+                f"field {child.get('name')!r} has a data type OpenMetadata does not know"
+            )
+        if '"' in str(child.get("name")):  # the server refuses it in a name
+            raise ValueError(f"field {child.get('name')!r}: a name cannot hold a double quote")
+        ready = _server_ready(child)
+        fields.append(
+            {"name": child.get("name"), **ready, "dataTypeDisplay": child.get("dataTypeDisplay")}
+        )
+    names = [field["name"] for field in fields]
+    if len(set(names)) != len(names):
+        raise ValueError("a field name appears twice")
+    return fields
+
+
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
 
 
 def _numbers(args: str, base: str, at_most: int) -> list[int]:
@@ -238,13 +343,17 @@ def _numbers(args: str, base: str, at_most: int) -> list[int]:
     return [int(part) for part in parts]
 
 
-def _precision_and_scale(numbers: list[int]) -> dict[str, int]:
-    precision, *scale = numbers
+def _precision_and_scale(precision: int, scale: int | None) -> dict[str, int]:
     if precision < 1:
         raise ValueError(f"precision must be at least 1, got {precision}")
-    if scale and scale[0] > precision:
-        raise ValueError(f"scale {scale[0]} is greater than precision {precision}")
-    return {"precision": precision, "scale": scale[0]} if scale else {"precision": precision}
+    if scale is None:
+        return {"precision": precision}
+    if scale > precision:
+        raise ValueError(f"scale {scale} is greater than precision {precision}")
+    return {"precision": precision, "scale": scale}
+
+
+# --- The CSV file ------------------------------------------------------------------------
 
 
 class OpenedCsv:
@@ -380,8 +489,12 @@ def test_connection(
     return _test_connection_steps(metadata, steps, automation_workflow)
 
 
+# --- The source --------------------------------------------------------------------------
+
+
 class {{ C }}Csv(Source):
-    """Yields the service, the database, the schema, then one table per row of the file."""
+    """Yields the service, the database, the schema, one table per row of the file, then
+    the soft deletion of the tables the file no longer lists."""
 
     def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
         super().__init__()
@@ -389,23 +502,17 @@ class {{ C }}Csv(Source):
         self.metadata = metadata
         self.service_connection: CustomDatabaseConnection = config.serviceConnection.root.config  # type: ignore[union-attr,assignment]
         self.options = parse_options(self.service_connection)
+        self.source_config = pipeline_settings(config)
         self.client = get_connection(self.service_connection)
-        self.database_fqn = fqn.build(
-            None, Database, service_name=self.service_name, database_name=self.options.business_unit
-        )
-        self.schema_fqn = fqn.build(
-            None,
-            DatabaseSchema,
-            service_name=self.service_name,
-            database_name=self.options.business_unit,
-            schema_name=DEFAULT_SCHEMA,
-        )
+        self.service_fqn, self.database_fqn, self.schema_fqn = self._parent_fqns()
         try:
             self.parent_requests = self._parent_requests()
         except ValidationError as err:
             raise InvalidSourceException(f"Cannot name the service: {_problem(err)}") from None
         self._opened: OpenedCsv | None = None
         self._seen: set[str] = set()  # table names already sent: a second one is an error
+        self._listed: set[str] = set()  # FQNs of the tables the file lists: never deleted
+        self._unnamed_rows = 0  # rows that do not say which table they are
         self._types: dict[str, dict[str, Any] | str] = {}  # spelling -> Column fields | problem
 
     @classmethod
@@ -441,16 +548,41 @@ class {{ C }}Csv(Source):
             raise SourceConnectionException(f"{exc}: {details}") from None
 
     def _iter(self) -> Iterable[Either]:
-        for request in self.parent_requests:
-            yield Either(right=request)
+        service, database, schema = self.parent_requests
+        yield Either(right=service)
+        business_unit = self.options.business_unit
+        if not self._keep(
+            filter_by_database, "databaseFilterPattern", business_unit, self.database_fqn
+        ):
+            return
+        yield Either(right=database)
+        if not self._keep(filter_by_schema, "schemaFilterPattern", DEFAULT_SCHEMA, self.schema_fqn):
+            return
+        yield Either(right=schema)
         opened, self._opened = self._opened, None
         try:
             opened = opened or self.client.open()
         except CsvFileError as err:
-            yield _left(str(self.client.path), str(err), traceback.format_exc())
+            yield _left(str(self.client.path), str(err))
             return
         with opened:
-            yield from self._tables(opened.reader)
+            read_to_the_end = yield from self._tables(opened.reader)
+        if read_to_the_end:  # a file read in part lists part of its tables: delete nothing
+            yield from self._mark_deleted_tables()
+
+    def _parent_fqns(self) -> tuple[str, str, str]:
+        """The FQNs of the service, the database and the schema; errors name the setting."""
+        try:
+            service_fqn = fqn.quote_name(self.service_name)
+        except ValueError as err:
+            raise InvalidSourceException(f"source.serviceName: {err}") from None
+        parts = {"service_name": self.service_name, "database_name": self.options.business_unit}
+        try:
+            database_fqn = build_fqn(Database, **parts)
+            schema_fqn = build_fqn(DatabaseSchema, **parts, schema_name=DEFAULT_SCHEMA)
+        except RowError as err:
+            raise InvalidSourceException(f"connectionOptions.business_unit: {err}") from None
+        return service_fqn, database_fqn, schema_fqn
 
     def _parent_requests(self) -> list[BaseModel]:
         """The service, the database and the schema, built (and checked) up front."""
@@ -462,44 +594,90 @@ class {{ C }}Csv(Source):
                 displayName=SERVICE_DISPLAY_NAME,
                 description=SERVICE_DESCRIPTION,
             ),
-            CreateDatabaseRequest(name=self.options.business_unit, service=self.service_name),
+            CreateDatabaseRequest(name=self.options.business_unit, service=self.service_fqn),
             CreateDatabaseSchemaRequest(name=DEFAULT_SCHEMA, database=self.database_fqn),
         ]
 
-    def _tables(self, reader: _reader) -> Iterator[Either]:
-        """One ``Either`` per row, read one row at a time."""
+    def _keep(
+        self,
+        filtered_out: Callable[[FilterPattern | None, str], bool],
+        pattern_field: str,
+        name: str,
+        entity_fqn: str,
+    ) -> bool:
+        """Whether ``name`` passes the sourceConfig filter ``pattern_field``, by OpenMetadata's
+        rule; one left out is counted in the status under its FQN, as built-ins count it."""
+        matched = entity_fqn if self.source_config.useFqnForFiltering else name
+        if not filtered_out(getattr(self.source_config, pattern_field), matched):
+            return True
+        kind = pattern_field.removesuffix("FilterPattern").capitalize()
+        self.status.filter(entity_fqn, f"{kind} Filtered Out")  # "Table Filtered Out"
+        return False
+
+    def _tables(self, reader: _reader) -> Generator[Either, None, bool]:
+        """One ``Either`` per row that is not filtered out, read one row at a time.
+
+        Returns whether the file was read to its end.
+        """
         last_line = reader.line_num
         while True:
             try:
                 row = next(reader)
             except StopIteration:
-                return
+                return True
             except csv.Error as err:  # e.g. a field over csv.field_size_limit()
                 first, last_line = last_line + 1, reader.line_num
-                problem = f"cannot be read as CSV: {err}"
-                yield self._row_left("", first, last_line, problem, traceback.format_exc())
+                self._unnamed_rows += 1
+                yield self._row_left("", first, last_line, f"cannot be read as CSV: {err}")
                 if last_line < first:  # the reader did not move on: stop rather than loop
-                    return
+                    return False
                 continue
             first, last_line = last_line + 1, reader.line_num
-            if not _is_row(row):
-                continue
-            try:
-                yield Either(right=self._table_request(row))
-            except Exception as err:  # a bad row, or anything unexpected: never end the run
-                problem = _problem(err)
-                yield self._row_left(row[0], first, last_line, problem, traceback.format_exc())
+            if _is_row(row):
+                yield from self._table(row, first, last_line)
 
-    def _table_request(self, row: list[str]) -> CreateTableRequest:
+    def _table(self, row: list[str], first: int, last: int) -> Iterator[Either]:
+        """The table of one row, unless filtered out; a bad row is one error."""
+        try:
+            name, table_fqn = self._table_name(row[0])
+        except RowError as err:
+            self._unnamed_rows += 1
+            yield self._row_left(row[0], first, last, str(err))
+            return
+        if not self._keep(filter_by_table, "tableFilterPattern", name, table_fqn):
+            return
+        self._listed.add(table_fqn)
+        try:
+            request = self._table_request(name, row)
+        except Exception as err:  # a bad row, or anything unexpected: never end the run
+            yield self._row_left(row[0], first, last, _problem(err), _stack(err))
+        else:
+            yield Either(right=request)
+
+    def _table_name(self, field: str) -> tuple[str, str]:
+        """The table a row names, and its FQN; raises ``RowError`` if it names none."""
+        if _not_utf8([field]):
+            raise RowError("holds bytes that are not UTF-8 (is the file UTF-8?)")
+        name = field.strip()
+        if not name:
+            raise RowError("empty table name")
+        table_fqn = build_fqn(
+            Table,
+            service_name=self.service_name,
+            database_name=self.options.business_unit,
+            schema_name=DEFAULT_SCHEMA,
+            table_name=name,
+            skip_es_search=True,
+        )
+        return name, table_fqn
+
+    def _table_request(self, name: str, row: list[str]) -> CreateTableRequest:
         """The table of one row; raises ``RowError`` saying what is wrong with the row."""
         if _not_utf8(row):
             raise RowError("holds bytes that are not UTF-8 (is the file UTF-8?)")
         if len(row) != len(HEADER):
             raise RowError(f"expected {len(HEADER)} fields ({','.join(HEADER)}), found {len(row)}")
-        name, column_names, column_types = row
-        name = name.strip()
-        if not name:
-            raise RowError("empty table name")
+        _, column_names, column_types = row
         if name in self._seen:
             raise RowError(f"table {name!r} was already defined by an earlier row of this file")
         request = CreateTableRequest(
@@ -526,6 +704,8 @@ class {{ C }}Csv(Source):
                 fields = self._parse(spelling)
             if not name:
                 problems.append(f"column {position} has an empty name")
+            elif '"' in name:
+                problems.append(f"column {name!r}: a name cannot hold a double quote")
             elif not spelling:
                 problems.append(f"column {name!r} has no data type")
             elif isinstance(fields, str):
@@ -548,7 +728,34 @@ class {{ C }}Csv(Source):
             self._types[spelling] = fields
         return fields
 
-    def _row_left(self, name: str, first: int, last: int, problem: str, stack: str) -> Either:
+    def _mark_deleted_tables(self) -> Iterator[Either]:
+        """Soft-delete the tables of the schema that the file no longer lists.
+
+        Only when ``markDeletedTables`` is on, and only in the schema this run processed,
+        with OpenMetadata's ``delete_entity_from_source``, as built-in connectors do.
+        """
+        if self.source_config.markDeletedTables is False:
+            return
+        unsure = None
+        if self._unnamed_rows:
+            unsure = f"{self._unnamed_rows} row(s) of {self.client.shown} do not name their table"
+        elif not self._listed:  # OpenMetadata 2.0's server ignores an empty list too
+            unsure = f"{self.client.shown} lists no table"
+        if unsure:
+            self.status.warning(self.schema_fqn, f"markDeletedTables skipped: {unsure}")
+            return
+        yield from _flush_sink("the tables of this run are on the server before the deletion")
+        # The 4th parameter is not passed: it is mark_deleted_entity before 2.0, recursive in 2.0.
+        yield from delete_entity_from_source(
+            metadata=self.metadata,
+            entity_type=Table,
+            entity_source_state=self._listed,
+            params={"databaseSchema": self.schema_fqn},
+        )
+
+    def _row_left(
+        self, name: str, first: int, last: int, problem: str, stack: str | None = None
+    ) -> Either:
         """One bad row: named after its table (or file:line), the message names file and line."""
         lines = f"line {first}" if first >= last else f"lines {first}-{last}"
         shown = _printable(name.strip()) or f"{self.client.path}:{first}"
@@ -558,6 +765,18 @@ class {{ C }}Csv(Source):
         if self._opened is not None:
             self._opened.close()
             self._opened = None
+
+
+def _flush_sink(reason: str) -> Iterator[Either]:
+    """Make the ``metadata-rest`` sink write what it buffered (2.0 buffers creates).
+
+    ``Barrier`` exists from 1.12 on; before, the sink writes each record when yielded.
+    """
+    try:
+        from metadata.ingestion.models.barrier import Barrier
+    except ImportError:
+        return
+    yield Either(right=Barrier(reason=reason))
 
 
 def _problem(err: Exception) -> str:
@@ -572,5 +791,12 @@ def _problem(err: Exception) -> str:
     return f"unexpected error: {err!r}"
 
 
-def _left(name: str, error: str, stack: str) -> Either:
+def _stack(err: Exception) -> str | None:
+    """A bad row is a data error, without a traceback; anything else is a bug, with one."""
+    if isinstance(err, (RowError, ValidationError)):
+        return None
+    return "".join(traceback.format_exception(err))
+
+
+def _left(name: str, error: str, stack: str | None = None) -> Either:
     return Either(left=StackTraceError(name=name, error=error, stackTrace=stack))

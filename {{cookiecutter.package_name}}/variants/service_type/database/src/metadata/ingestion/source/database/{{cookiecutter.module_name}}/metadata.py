@@ -19,6 +19,7 @@ Each step is a short method: keep, change or delete it. Where to change what:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -466,12 +467,23 @@ def column_type(spelling: str) -> dict[str, Any]:
     accepts. What the server requires besides is added: a ``dataLength`` for character
     and binary types, an ``arrayDataType`` for arrays. The spelling is kept for display.
     """
-    known = TYPE_SPELLINGS.get(spelling.strip().lower(), spelling.strip())
-    if "<" in known:  # arrays, maps, structs: the parser's nested grammar
+    known = _normalized(TYPE_SPELLINGS.get(spelling.strip().lower(), spelling))
+    parsed: Any
+    if "<" in known:  # arrays, maps, structs, unions: the parser's nested grammar
         parsed = ColumnTypeParser._parse_datatype_string(known)
     else:
         parsed = ColumnTypeParser._parse_primitive_datatype_string(known)
+    if not isinstance(parsed, dict):  # a union's members: the column itself is a UNION
+        parsed = {"dataType": "UNION"}
     return {**_server_ready(parsed), "dataTypeDisplay": spelling}
+
+
+def _normalized(spelling: str) -> str:
+    """``DECIMAL( 10 , 2 )`` -> ``DECIMAL(10,2)``: the spacing the parser expects."""
+    collapsed = " ".join(spelling.split())
+    collapsed = re.sub(r"\s*\(\s*", "(", collapsed)
+    collapsed = re.sub(r"\s*\)", ")", collapsed)
+    return re.sub(r"\s*,\s*", ",", collapsed)
 
 
 def _server_ready(parsed: dict[str, Any]) -> dict[str, Any]:
