@@ -69,7 +69,9 @@ def system_records(
     """Every table and stored procedure the client reads: (database, schema, record)."""
     client = connector.get_connection(
         CustomDatabaseConnection(
-            sourcePythonClass=SOURCE_CLASS, connectionOptions=connection_options
+            type="CustomDatabase",
+            sourcePythonClass=SOURCE_CLASS,
+            connectionOptions=connection_options,
         )
     )
     tables, procedures = [], []
@@ -474,7 +476,9 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
 
 def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
     connection = CustomDatabaseConnection(
-        sourcePythonClass=SOURCE_CLASS, connectionOptions=connection_options
+        type="CustomDatabase",
+        sourcePythonClass=SOURCE_CLASS,
+        connectionOptions=connection_options,
     )
     client = connector.get_connection(connection)
 
