@@ -1,0 +1,467 @@
+{%- set prefix = cookiecutter.class_name | class_prefix -%}
+"""The messaging connector as OpenMetadata runs it, against the stand-in server.
+
+Expectations come from what the client reads from the system (``system_topics``...),
+not from the example's names: replace the client and the tests check your connector.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from local_harness import ConfigError, StandIn, run
+from metadata.generated.schema.entity.classification.classification import Classification
+from metadata.generated.schema.entity.data.topic import Topic
+from metadata.generated.schema.entity.services.connections.messaging.customMessagingConnection import (
+    CustomMessagingConnection,
+    CustomMessagingType,
+)
+from metadata.generated.schema.entity.services.messagingService import MessagingService
+from metadata.ingestion.api.models import Either
+from metadata.ingestion.api.parser import parse_workflow_config_gracefully
+from metadata.ingestion.api.steps import Source
+from metadata.ingestion.ometa.ometa_api import OpenMetadata
+from metadata.ingestion.source.messaging.{{ cookiecutter.module_name }} import (
+    metadata as connector,
+)
+from metadata.ingestion.source.messaging.{{ cookiecutter.module_name }}.client import (
+    {{ prefix }}Client,
+)
+from metadata.ingestion.source.messaging.{{ cookiecutter.module_name }}.models import (
+    MESSAGES,
+    TOPICS,
+    RemoteField,
+    RemoteTopic,
+)
+from metadata.ingestion.source.messaging.{{ cookiecutter.module_name }}.records import Resource
+from metadata.utils import fqn
+from metadata.utils.importer import import_from_module
+
+from .conftest import TEST_SERVICE, project_config, workflow_config
+
+SOURCE_CLASS = f"{connector.__name__}.{connector.{{ cookiecutter.class_name }}.__name__}"
+
+
+def source(connection_options: dict[str, str], **source_config: Any) -> dict[str, Any]:
+    """The ``source`` of a workflow config for the example system."""
+    return {
+        "type": "customMessaging",
+        "serviceName": TEST_SERVICE,
+        "serviceConnection": {
+            "config": {
+                "type": "CustomMessaging",
+                "sourcePythonClass": SOURCE_CLASS,
+                "connectionOptions": connection_options,
+            }
+        },
+        "sourceConfig": {"config": {"type": "MessagingMetadata", **source_config}},
+    }
+
+
+def service_connection(connection_options: dict[str, str]) -> CustomMessagingConnection:
+    return CustomMessagingConnection(
+        type=CustomMessagingType.CustomMessaging,
+        sourcePythonClass=SOURCE_CLASS,
+        connectionOptions=connection_options,
+    )
+
+
+def system_topics(connection_options: dict[str, str]) -> list[RemoteTopic]:
+    """Every topic the client reads."""
+    client = connector.get_connection(service_connection(connection_options))
+    topics = list(rights(client.records(TOPICS)))
+    client.close()
+    assert topics, "the example system has topics"
+    return topics
+
+
+def system_messages(connection_options: dict[str, str], topic: str) -> list[str]:
+    """The sample messages of ``topic``, as the connector sends them."""
+    client = connector.get_connection(service_connection(connection_options))
+    messages = [
+        connector.message_text(m.value) for m in rights(client.records(MESSAGES, topic=topic))
+    ]
+    client.close()
+    return messages[: connector.SAMPLE_MESSAGES]
+
+
+def rights(fetched: Iterator[Either]) -> Iterator[Any]:
+    for item in fetched:
+        assert item.left is None, item.left
+        yield item.right
+
+
+def topic_fqn(topic: str) -> str:
+    return fqn.build(None, Topic, service_name=TEST_SERVICE, topic_name=topic)
+
+
+def read(om_client: OpenMetadata, path: str) -> Any:
+    """A GET on OpenMetadata's REST API (through the real client), ``None`` for a 404."""
+    from metadata.ingestion.ometa.client import APIError
+
+    try:
+        return om_client.client.get(path)
+    except APIError as err:
+        if err.status_code == 404:
+            return None
+        raise
+
+
+def read_topic(om_client: OpenMetadata, topic: str, include: str = "non-deleted") -> Any:
+    fields = "messageSchema,owners,tags"
+    return read(
+        om_client, f"/topics/name/{quote(topic, safe='')}?fields={fields}&include={include}"
+    )
+
+
+def sample_messages(om_client: OpenMetadata, topic: str) -> list[str]:
+    stored = read_topic(om_client, topic_fqn(topic))
+    with_sample = read(om_client, f"/topics/{stored['id']}/sampleData")
+    return list((with_sample.get("sampleData") or {}).get("messages") or [])
+
+
+def tags_of(entity: dict[str, Any]) -> set[str]:
+    return {tag["tagFQN"] for tag in entity.get("tags") or []}
+
+
+def tags_from(labels: tuple[str, ...]) -> set[str]:
+    return {f"{connector.CLASSIFICATION}.{label}" for label in labels}
+
+
+def edit_records(
+    monkeypatch: pytest.MonkeyPatch,
+    resource: Resource[Any],
+    change: Callable[[Any], Any | None],
+) -> None:
+    """Make the system answer ``resource`` with each record changed (None drops it)."""
+    original = {{ prefix }}Client.records
+
+    def records(
+        self: {{ prefix }}Client,
+        asked: Resource[Any],
+        **parents: str,
+    ) -> Iterator[Either]:
+        for fetched in original(self, asked, **parents):
+            if asked is resource and fetched.right is not None:
+                changed = change(fetched.right)
+                if changed is not None:
+                    yield Either(right=changed)
+            else:
+                yield fetched
+
+    monkeypatch.setattr({{ prefix }}Client, "records", records)
+
+
+# --- Configuration and loading --------------------------------------------------------------
+
+
+def test_connector_yaml_passes_openmetadata_validation() -> None:
+    parse_workflow_config_gracefully(project_config("connector.yaml"))
+
+
+def test_source_class_of_connector_yaml_imports_through_openmetadata() -> None:
+    config = project_config("connector.yaml")["source"]["serviceConnection"]["config"]
+    source_class = import_from_module(config["sourcePythonClass"])
+    assert source_class is connector.{{ cookiecutter.class_name }}
+    assert issubclass(source_class, Source)
+
+
+def test_openmetadata_finds_get_connection_and_test_connection_beside_the_source() -> None:
+    module = import_from_module(SOURCE_CLASS.rpartition(".")[0] + ".test_connection")
+    assert module is connector.test_connection
+    assert callable(connector.get_connection)
+
+
+# --- What a run sends, read back from the server ----------------------------------------------
+
+
+def test_a_run_creates_the_service_and_every_topic_under_it(
+    stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
+) -> None:
+    topics = system_topics(connection_options)
+
+    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+
+    assert result.passed and result.failures == [], result.failures
+    service = om_client.get_by_name(MessagingService, TEST_SERVICE)
+    assert service is not None
+    assert service.displayName == connector.SERVICE_DISPLAY_NAME
+    assert service.description is not None
+    assert service.description.root == connector.SERVICE_DESCRIPTION
+    for topic in topics:
+        stored = read_topic(om_client, topic_fqn(topic.name))
+        assert stored is not None, topic.name
+        assert stored["service"]["name"] == TEST_SERVICE
+        assert stored.get("description") == topic.description
+        assert stored["partitions"] == topic.partitions
+        assert (stored.get("cleanupPolicies") or []) == list(topic.cleanup_policies)
+        settings = {
+            "replicationFactor": topic.replication_factor,
+            "retentionTime": topic.retention_ms,
+            "retentionSize": topic.retention_bytes,
+            "maximumMessageSize": topic.max_message_bytes,
+            "minimumInSyncReplicas": topic.min_insync_replicas,
+        }
+        for key, value in settings.items():
+            if value is not None:
+                assert stored.get(key) == value, f"{topic.name}: {key}"
+
+
+def test_message_schemas_keep_their_type_and_fields(
+    stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
+) -> None:
+    topics = [topic for topic in system_topics(connection_options) if topic.message_schema]
+    assert topics, "the example system has a topic with a message schema"
+    assert any(f.fields for t in topics for f in t.message_schema.fields), "and nested fields"
+
+    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+
+    for topic in topics:
+        schema = read_topic(om_client, topic_fqn(topic.name))["messageSchema"]
+        assert schema["schemaType"] == topic.message_schema.type
+        assert schema.get("schemaText") == topic.message_schema.text
+        assert_fields(schema["schemaFields"], topic.message_schema.fields)
+
+
+def assert_fields(stored: list[dict[str, Any]], fields: tuple[RemoteField, ...]) -> None:
+    """Names, types, descriptions and nested fields, in order, at every level."""
+    assert [field["name"] for field in stored] == [field.name for field in fields]
+    for stored_field, field in zip(stored, fields, strict=True):
+        assert stored_field["dataType"] == connector.field_type(field.type).value
+        assert stored_field.get("dataTypeDisplay") == field.type
+        assert stored_field.get("description") == field.description
+        assert_fields(stored_field.get("children") or [], field.fields)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [
+        ("string", "STRING"),  # Avro's names are OpenMetadata's own
+        ("long", "LONG"),
+        ("record", "RECORD"),
+        ("Boolean", "BOOLEAN"),
+        ("integer", "INT"),  # JSON Schema
+        ("number", "FLOAT"),
+        ("object", "RECORD"),
+        ("int64", "INT"),  # Protobuf
+        ("message", "RECORD"),
+        ("frobnicate", "UNKNOWN"),
+    ],
+)
+def test_field_types_map_onto_openmetadata_s(spelling: str, expected: str) -> None:
+    assert connector.field_type(spelling).value == expected
+
+
+def test_labels_become_tags_of_topics_and_of_schema_fields(
+    stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
+) -> None:
+    topics = system_topics(connection_options)
+    assert any(topic.labels for topic in topics), "the example system labels a topic"
+    schemas = [topic.message_schema for topic in topics if topic.message_schema]
+    assert any(list(connector.field_labels(s.fields)) for s in schemas), "and a schema field"
+
+    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+
+    assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is not None
+    for topic in topics:
+        stored = read_topic(om_client, topic_fqn(topic.name))
+        assert tags_of(stored) == tags_from(topic.labels)
+        if topic.message_schema:
+            assert_field_tags(stored["messageSchema"]["schemaFields"], topic.message_schema.fields)
+
+
+def assert_field_tags(stored: list[dict[str, Any]], fields: tuple[RemoteField, ...]) -> None:
+    for stored_field, field in zip(stored, fields, strict=True):
+        assert tags_of(stored_field) == tags_from(field.labels), field.name
+        assert_field_tags(stored_field.get("children") or [], field.fields)
+
+
+def test_sample_messages_arrive_when_generate_sample_data_is_on(
+    stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
+) -> None:
+    topics = system_topics(connection_options)
+    expected = {topic.name: system_messages(connection_options, topic.name) for topic in topics}
+    assert any(expected.values()), "the example system has messages"
+
+    config = workflow_config(source(connection_options, generateSampleData=True), stand_in)
+    assert run(config, stand_in).passed
+
+    for topic in topics:
+        assert sample_messages(om_client, topic.name) == expected[topic.name], topic.name
+
+
+def test_no_sample_data_unless_generate_sample_data_is_on(
+    stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
+) -> None:
+    """``generateSampleData`` is off by default in OpenMetadata."""
+    topics = system_topics(connection_options)
+    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    for topic in topics:
+        assert sample_messages(om_client, topic.name) == [], topic.name
+
+
+def test_owners_must_exist_in_openmetadata(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An owner that is an OpenMetadata user is set; one that is not is a warning."""
+    topics = system_topics(connection_options)
+    owners = {"admin", "nobody"}  # a user of every server, and no one
+    names = iter(sorted(owners) * len(topics))
+    edit_records(monkeypatch, TOPICS, lambda topic: topic.model_copy(update={"owner": next(names)}))
+
+    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+
+    assert result.passed
+    assert result.status["source"]["warnings"] >= 1
+    seen_owners = set()
+    for topic in topics:
+        stored = read_topic(om_client, topic_fqn(topic.name))
+        seen_owners |= {owner["name"] for owner in stored.get("owners") or []}
+    assert seen_owners == {"admin"}
+
+
+# --- sourceConfig: filters --------------------------------------------------------------------
+
+
+def test_a_filtered_topic_is_never_sent_and_is_counted(
+    stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
+) -> None:
+    topics = system_topics(connection_options)
+    skipped = topics[0]
+    pattern = {"excludes": [f"^{re.escape(skipped.name)}$"]}
+
+    result = run(
+        workflow_config(source(connection_options, topicFilterPattern=pattern), stand_in), stand_in
+    )
+
+    assert result.passed
+    assert read_topic(om_client, topic_fqn(skipped.name), "all") is None
+    assert result.status["source"]["filtered"] == 1
+    assert all(read_topic(om_client, topic_fqn(topic.name)) for topic in topics[1:])
+
+
+def test_an_invalid_filter_pattern_stops_the_run_before_anything_is_sent(
+    stand_in: StandIn, connection_options: dict[str, str]
+) -> None:
+    config = workflow_config(
+        source(connection_options, topicFilterPattern={"excludes": ["("]}), stand_in
+    )
+    with pytest.raises(ConfigError, match=r"topicFilterPattern\.excludes\[0\].*regular expression"):
+        run(config, stand_in)
+    assert stand_in.store.entities() == []
+
+
+# --- sourceConfig: deletions ------------------------------------------------------------------
+
+
+def _run_twice_without(
+    stand_in: StandIn,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    gone: str,
+    **source_config: Any,
+) -> Any:
+    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    edit_records(monkeypatch, TOPICS, lambda topic: None if topic.name == gone else topic)
+    return run(workflow_config(source(connection_options, **source_config), stand_in), stand_in)
+
+
+def test_a_topic_the_system_no_longer_has_is_soft_deleted_once(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    topics = system_topics(connection_options)
+    gone = topics[-1]
+    gone_fqn = topic_fqn(gone.name)
+
+    second = _run_twice_without(stand_in, connection_options, monkeypatch, gone.name)
+
+    assert second.passed
+    assert read_topic(om_client, gone_fqn) is None
+    deleted = read_topic(om_client, gone_fqn, "deleted")
+    assert deleted is not None and deleted["deleted"] is True
+    assert [e for e in stand_in.store.deletions() if e == gone_fqn] == [gone_fqn]
+    for topic in topics[:-1]:
+        assert read_topic(om_client, topic_fqn(topic.name)) is not None
+
+
+def test_nothing_is_deleted_when_mark_deleted_topics_is_off(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    topics = system_topics(connection_options)
+    gone = topics[-1]
+
+    second = _run_twice_without(
+        stand_in, connection_options, monkeypatch, gone.name, markDeletedTopics=False
+    )
+
+    assert second.passed
+    assert read_topic(om_client, topic_fqn(gone.name)) is not None
+    assert stand_in.store.deletions() == []
+
+
+def test_a_topic_the_filter_now_leaves_out_is_soft_deleted_like_a_gone_one(
+    stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
+) -> None:
+    """Deletions cover the whole service, as in OpenMetadata's own messaging connectors."""
+    topics = system_topics(connection_options)
+    left_out = topics[0]
+    left_out_fqn = topic_fqn(left_out.name)
+    pattern = {"excludes": [f"^{re.escape(left_out.name)}$"]}
+
+    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    second = run(
+        workflow_config(source(connection_options, topicFilterPattern=pattern), stand_in), stand_in
+    )
+
+    assert second.passed
+    assert read_topic(om_client, left_out_fqn) is None
+    assert stand_in.store.deletions() == [left_out_fqn]
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    topics = system_topics(connection_options)
+    broken = topics[0]
+    edit_records(
+        monkeypatch,
+        TOPICS,
+        lambda topic: (
+            topic.model_copy(update={"partitions": 0}) if topic.name == broken.name else topic
+        ),
+    )
+
+    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+
+    [failure] = result.failures
+    assert broken.name in failure["name"] and "partitions" in failure["error"]
+    assert read_topic(om_client, topic_fqn(broken.name)) is None
+    assert all(read_topic(om_client, topic_fqn(topic.name)) for topic in topics[1:])
+
+
+def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
+    connection = service_connection(connection_options)
+    client = connector.get_connection(connection)
+
+    result = connector.test_connection(None, client, connection, automation_workflow=None)
+
+    assert result.steps and all(step.passed for step in result.steps)
