@@ -103,10 +103,14 @@ class SeenEntities:
     """The FQNs this run reported, by entity type and scope (``"databaseSchema"``, FQN).
 
     A scope is opened when the run processes it, even if it reports nothing in it: an
-    emptied schema is a scope whose tables are all gone.
+    emptied schema is a scope whose tables are all gone. Add an entity as soon as the
+    system reports it, before building what is sent: a record that fails is still there.
+    ``complete`` turns false when part of the system could not be read: what is missing
+    then may only be unread, and nothing is deleted.
     """
 
     by_scope: dict[tuple[type[Any], str, str], set[str]] = field(default_factory=dict)
+    complete: bool = True
 
     def scope(self, entity_type: type[Any], scope_field: str, scope_fqn: str) -> set[str]:
         """Open a scope the run processes; returns the FQNs reported in it."""
@@ -117,15 +121,23 @@ class SeenEntities:
 
 
 def mark_deleted(
-    metadata: OpenMetadata, seen: SeenEntities, entity_type: type[Any]
+    metadata: OpenMetadata, seen: SeenEntities, entity_type: type[Any], status: Status
 ) -> Iterator[Either]:
     """Soft-delete the entities of ``entity_type`` that the run no longer reports.
 
     Only within the scopes the run processed, as built-in connectors do: tables within
-    each schema it read, never in a schema it skipped. OpenMetadata's
-    ``delete_entity_from_source`` finds them (on the server from 2.0 on, by listing the
-    scope before) and yields the deletions for the sink.
+    each schema it read, never in a schema it skipped; and only when the run read all of
+    them (``seen.complete``). OpenMetadata's ``delete_entity_from_source`` finds them (on
+    the server from 2.0 on, by listing the scope before) and yields the deletions for the
+    sink.
     """
+    if not seen.complete:
+        status.warning(
+            entity_type.__name__,
+            "nothing soft-deleted: part of the system could not be read, so what is missing "
+            "may only be unread",
+        )
+        return
     for (kind, scope_field, scope_fqn), fqns in list(seen.by_scope.items()):
         if kind is entity_type:
             yield from delete_entity_from_source(

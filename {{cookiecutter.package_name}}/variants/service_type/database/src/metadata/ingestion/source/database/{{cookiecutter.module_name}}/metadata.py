@@ -10,11 +10,12 @@ error counted in the run's status. ``_iter`` sends, in this order:
 2. per database and schema the filters keep: the database, the schema, its tables and
    views (columns, key, tags, owners, custom properties) and stored procedures;
 3. once all of them exist on the server: the lineage of views (``_lineage``);
-4. the soft deletion of what the system no longer has (``_mark_deleted``).
+4. the soft deletion of what the system no longer has (``mark_deleted``, per ``deletions``).
 
 Each step is a short method: keep, change or delete it. Where to change what:
 ``models.py`` (your system's records), ``client.py`` (how they are fetched),
-``connection.py`` (options, Test Connection), this module (how records become entities).
+``connection.py`` (options, Test Connection), this module (how records become entities);
+``source.py`` holds what the workflow calls besides ``_iter``, the same for every type.
 """
 
 from __future__ import annotations
@@ -70,8 +71,6 @@ from metadata.generated.schema.type.entityLineage import EntitiesEdge, LineageDe
 from metadata.generated.schema.type.entityLineage import Source as LineageSource
 from metadata.generated.schema.type.entityReference import EntityReference
 from metadata.ingestion.api.models import Either
-from metadata.ingestion.api.steps import InvalidSourceException, Source
-from metadata.ingestion.connections.test_connections import raise_test_connection_exception
 from metadata.ingestion.models.custom_properties import (
     CustomPropertyDataTypes,
     OMetaCustomProperties,
@@ -79,9 +78,7 @@ from metadata.ingestion.models.custom_properties import (
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.database.column_type_parser import ColumnTypeParser
 
-from .client import {{ prefix }}Client
-from .connection import {{ prefix }}Options, get_connection, test_connection
-from .labels import Classification, Owners
+from .connection import get_connection, test_connection
 from .models import (
     DATABASES,
     SCHEMAS,
@@ -93,16 +90,8 @@ from .models import (
     RemoteStoredProcedure,
     RemoteTable,
 )
-from .records import (
-    RecordError,
-    Resource,
-    entity_fqn,
-    flush_sink,
-    guarded,
-    service_connection_to_store,
-    service_fqn,
-)
-from .source_config import SeenEntities, mark_deleted, source_settings
+from .records import RecordError, entity_fqn, flush_sink, guarded
+from .source import ConnectorSource
 
 __all__ = ["{{ cookiecutter.class_name }}", "get_connection", "test_connection"]
 
@@ -121,83 +110,40 @@ DEFAULT_DATA_LENGTH = 1
 requires one, and this is the value OpenMetadata's own connectors send."""
 
 
-class {{ cookiecutter.class_name }}(Source):
+class {{ cookiecutter.class_name }}(ConnectorSource[DatabaseServiceMetadataPipeline]):
     """The OpenMetadata source of {{ cookiecutter.module_name }}: a custom database service."""
 
-    options_model = {{ prefix }}Options
+    connection_class = CustomDatabaseConnection
+    pipeline_model = DatabaseServiceMetadataPipeline
+    display_name = SERVICE_DISPLAY_NAME
+    description = SERVICE_DESCRIPTION
+    classification_name = CLASSIFICATION
+    # Tables and stored procedures within each schema the run reads; schemas and databases
+    # (OpenMetadata 1.8+) within each database, the service: the scopes of the built-ins.
+    deletions = (
+        ("markDeletedTables", True, Table),
+        ("markDeletedStoredProcedures", True, StoredProcedure),
+        ("markDeletedSchemas", False, DatabaseSchema),
+        ("markDeletedDatabases", False, Database),
+    )
 
     def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
-        super().__init__()
-        connection = config.serviceConnection.root.config if config.serviceConnection else None
-        if not isinstance(connection, CustomDatabaseConnection):
-            raise InvalidSourceException(
-                f"Expected CustomDatabaseConnection, but got {type(connection).__name__}"
-            )
-        if not config.serviceName:
-            raise InvalidSourceException("source.serviceName is required")
-        self.config = config
-        self.metadata = metadata
-        self.service_name: str = config.serviceName
-        try:
-            self.service_fqn = service_fqn(self.service_name)
-        except RecordError as exc:
-            raise InvalidSourceException(f"source.serviceName: {exc}") from None
-        self.service_connection = connection
-        self.settings = source_settings(
-            config.sourceConfig, DatabaseServiceMetadataPipeline, self.status
-        )
-        self.classification = Classification(
-            CLASSIFICATION,
-            f"Labels of {SERVICE_DISPLAY_NAME}.",
-            enabled=self.settings.enabled("includeTags", True),
-        )
-        self.owners = Owners(metadata, self.status, self.settings.enabled("includeOwners", False))
-        self.seen = SeenEntities()
+        super().__init__(config, metadata)
         self.views: list[tuple[str, str, RemoteTable]] = []  # (database, view FQN, view)
-        self.client: {{ prefix }}Client = get_connection(connection)
-
-    @classmethod
-    def create(
-        cls,
-        config_dict: dict[str, Any],
-        metadata: OpenMetadata,
-        pipeline_name: str | None = None,
-    ) -> {{ cookiecutter.class_name }}:
-        return cls(WorkflowSource.model_validate(config_dict), metadata)
-
-    def prepare(self) -> None:
-        """Called once before ``_iter``: nothing to prepare in this connector yet."""
-
-    def test_connection(self) -> None:
-        result = test_connection(self.metadata, self.client, self.service_connection)
-        raise_test_connection_exception(result)
-
-    def close(self) -> None:
-        self.client.close()
 
     def _iter(self) -> Iterable[Either]:
         yield from self._service()
         yield from self._custom_properties()
-        for database in self._fetch(DATABASES):
+        for database in self.fetch(DATABASES):
             yield from guarded(database.name, self._database(database))
         yield from flush_sink("the entities exist before lineage and deletions")
         yield from self._lineage()
-        yield from self._mark_deleted()
-
-    def _fetch(self, resource: Resource[Any], **parents: str) -> Iterator[Any]:
-        """The records of ``resource``; those that cannot be read count as failures."""
-        for fetched in self.client.records(resource, **parents):
-            if fetched.left is not None:
-                self.status.failed(fetched.left)
-            elif fetched.right is not None:
-                yield fetched.right
+        yield from self.mark_deleted()
 
     # --- The service and what it declares -----------------------------------------------
 
     def _service(self) -> Iterator[Either]:
-        kept = service_connection_to_store(
-            self.service_connection, self.options_model, self.metadata
-        )
+        kept = self.connection_to_store()
         yield Either(
             right=CreateDatabaseServiceRequest(
                 name=self.service_name,
@@ -251,7 +197,7 @@ class {{ cookiecutter.class_name }}(Source):
                 tags=self.classification.labels_of(database.labels),
             )
         )
-        for schema in self._fetch(SCHEMAS, database=database.name):
+        for schema in self.fetch(SCHEMAS, database=database.name):
             yield from guarded(
                 f"{database_fqn}.{schema.name}", self._schema(database, database_fqn, schema)
             )
@@ -282,12 +228,12 @@ class {{ cookiecutter.class_name }}(Source):
             )
         )
         parents = {"database": database.name, "schema": schema.name}
-        for table in self._fetch(TABLES, **parents):
+        for table in self.fetch(TABLES, **parents):
             yield from guarded(
                 f"{schema_fqn}.{table.name}", self._table(database, schema, schema_fqn, table)
             )
         if self.settings.enabled("includeStoredProcedures", True):
-            for procedure in self._fetch(STORED_PROCEDURES, **parents):
+            for procedure in self.fetch(STORED_PROCEDURES, **parents):
                 yield from guarded(
                     f"{schema_fqn}.{procedure.name}",
                     self._stored_procedure(database, schema, schema_fqn, procedure),
@@ -303,8 +249,8 @@ class {{ cookiecutter.class_name }}(Source):
             return
         if not self.settings.keep("tableFilterPattern", table.name, table_fqn):
             return
+        self.seen.add(Table, "databaseSchema", schema_fqn, table_fqn)  # there, even if it fails
         request = self._table_request(schema_fqn, table_fqn, table)  # fails before any yield
-        self.seen.add(Table, "databaseSchema", schema_fqn, table_fqn)
         yield from self.classification.tags(
             [*table.labels, *(label for column in table.columns for label in column.labels)]
         )
@@ -443,19 +389,6 @@ class {{ cookiecutter.class_name }}(Source):
                 )
             )
         )
-
-    # --- What the system no longer has --------------------------------------------------
-
-    def _mark_deleted(self) -> Iterator[Either]:
-        """Soft-delete what the run's scopes no longer hold, per the markDeleted* flags."""
-        for flag, default, entity_type in (
-            ("markDeletedTables", True, Table),
-            ("markDeletedStoredProcedures", True, StoredProcedure),
-            ("markDeletedSchemas", False, DatabaseSchema),
-            ("markDeletedDatabases", False, Database),
-        ):
-            if self.settings.enabled(flag, default):
-                yield from mark_deleted(self.metadata, self.seen, entity_type)
 
 
 def column_type(spelling: str) -> dict[str, Any]:
