@@ -1,5 +1,12 @@
 """The example systems a local run serves when the user has not pointed the config at
-their own: the example API (``rest_api``) or an SQLite database (``sqlite``)."""
+their own: the example API (``rest_api``) or an SQLite database (``sqlite``).
+
+- ``rest_api``: the records file served by ``ExampleApi`` on loopback, with a fresh
+  bearer token; the variables get its URL and the token.
+- ``sqlite``: the SQL script run into a new database file in a temporary folder, named
+  after the script (``example_database.sql`` -> ``example_database.db``: the database's
+  name in OpenMetadata); the variable gets its SQLAlchemy URL.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +45,8 @@ def serve_example_system(system: ExampleSystem) -> Iterator[dict[str, str]]:
             yield provided
     elif system.kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="local-harness-") as folder:
-            database = create_sqlite_database(system.source, Path(folder) / "example.db")
+            database = Path(folder) / f"{system.source.stem}.db"
+            create_sqlite_database(system.source, database)
             yield {system.variable: f"sqlite:///{database}"}
     else:
         raise ValueError(f"unknown example system kind {system.kind!r} in [tool.local-harness]")

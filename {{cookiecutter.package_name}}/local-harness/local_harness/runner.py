@@ -29,28 +29,44 @@ from metadata.workflow.metadata import MetadataWorkflow
 from local_harness.auth import TOKEN_VARIABLE, local_token
 from local_harness.examples import serve_example_system
 from local_harness.redaction import Redactor, is_secret_key, secret_fields, secrets_in
-from local_harness.report import print_result, write_report
+from local_harness.report import (
+    Row,
+    entity_tree,
+    print_result,
+    report_entities,
+    report_lineage,
+    write_report,
+)
 from local_harness.server import StandIn
 from local_harness.settings import Settings, load_settings
-from local_harness.store import entity_tree
 
 
 @dataclass
 class RunResult:
-    """What a local run produced; ``report`` is the JSON written by ``--report``."""
+    """What a local run produced; ``report`` is the JSON written by ``--report``.
+
+    ``entities``: ``{"type", "fqn", "deleted", "entity"}`` of what the run sent (tree
+    order); ``tree``: the rows ``report.print_result`` prints; ``lineage``: the edges by
+    FQN; ``deleted``: the FQNs soft-deleted, in order; ``status``: per step, counts and
+    success (%), and ``success_threshold``.
+    """
 
     passed: bool
     entities: list[dict[str, Any]] = field(default_factory=list)
-    tree: list[tuple[int, str, str]] = field(default_factory=list)
+    tree: list[Row] = field(default_factory=list)
     failures: list[dict[str, str]] = field(default_factory=list)
     status: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    lineage: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
 
     @property
     def report(self) -> dict[str, Any]:
         report: dict[str, Any] = {
             "passed": self.passed,
             "entities": self.entities,
+            "lineage": self.lineage,
+            "deleted": self.deleted,
             "failures": self.failures,
             "status": self.status,
         }
@@ -132,13 +148,14 @@ def run(config: dict[str, Any], server: StandIn) -> RunResult:
         passed = False
     # Releases before 1.6 have no successThreshold setting: their threshold is 90.
     status["success_threshold"] = getattr(workflow_config, "successThreshold", 90)
-    tree = entity_tree(server.store)
     return RunResult(
         passed=passed,
-        entities=[{"type": kind, "fqn": fqn} for _, kind, fqn in tree],
-        tree=tree,
+        entities=report_entities(server.store),
+        tree=entity_tree(server.store),
         failures=failures,
         status=status,
+        lineage=report_lineage(server.store),
+        deleted=server.store.deletions(),
     )
 
 
@@ -206,7 +223,15 @@ def run_local(
         result = RunResult(passed=False, error=str(err))
     finally:
         redact.uninstall()
-    print_result(result.tree, result.status, result.failures, result.passed, result.error, redact)
+    print_result(
+        result.tree,
+        result.status,
+        result.failures,
+        result.passed,
+        result.error,
+        redact,
+        show_columns=show_columns,
+    )
     if report_path is not None:
         write_report(report_path, result.report, redact)
     return result

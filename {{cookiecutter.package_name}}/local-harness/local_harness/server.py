@@ -1,14 +1,16 @@
 """A stand-in for the OpenMetadata server: a real HTTP server on loopback.
 
 It answers the REST calls an ingestion run makes, so OpenMetadata's own client, sink
-and workflow run unchanged: only the network peer is replaced. It keeps what it is
-sent in memory and refuses what a real server refuses (see ``rules``), with the
-server's status and message.
+and workflow run unchanged: only the network peer is replaced. It starts with what a
+fresh server has (``seeds``), keeps what it is sent in memory (``store``), and refuses
+what a real server refuses (``auth``, ``payloads``, ``rules``...), with the server's
+status and message. It plays the release ``server_version`` (``release``).
 
 In tests and scripts::
 
     with StandIn() as server:          # a free port; server.api_url for hostPort
         ...
+        server.store.entities()        # what was sent; server.store.deletions()
 
 For ``metadata ingest -c <config>`` or an Airflow DAG, serve it in the foreground::
 
@@ -24,9 +26,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from local_harness.api import Api
-from local_harness.auth import PUBLIC_PATHS, check_authorization
-from local_harness.rules import ApiError
+from local_harness.api import Answer, Api, Request
+from local_harness.auth import INGESTION_BOT, is_excluded, principal_name, token_claims
+from local_harness.errors import ApiError, bad_request, unhandled
+from local_harness.payloads import mapping_error
+from local_harness.reads import query_params
+from local_harness.seeds import seed
 from local_harness.settings import target_release
 from local_harness.store import Store
 
@@ -57,23 +62,37 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        raw = self.rfile.read(length) if length else b""
         try:
-            if self.server.check_auth and url.path not in PUBLIC_PATHS:
-                check_authorization(self.headers.get("Authorization"))
-            payload = json.loads(body) if body else None
-            status, answer = self.server.api.answer(self.command, url.path, url.query, payload)
+            answer = self._dispatch(url.path, url.query, raw)
         except ApiError as err:
-            status, answer = err.status, {"code": err.status.value, "message": err.message}
-        except json.JSONDecodeError as err:
-            status = HTTPStatus.BAD_REQUEST
-            answer = {"code": 400, "message": f"Invalid JSON: {err}"}
-        data = json.dumps(answer).encode()
-        self.send_response(status)
+            answer = Answer(err.status, err.body)
+        except Exception as err:  # a stand-in bug must not hang the client: answer like the server
+            answer = Answer(HTTPStatus.INTERNAL_SERVER_ERROR, unhandled(repr(err)).body)
+        data = b"" if answer.body is None else json.dumps(answer.body).encode()
+        self.send_response(answer.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def _dispatch(self, path: str, query: str, raw: bytes) -> Answer:
+        api = self.server.api
+        principal = INGESTION_BOT
+        if self.server.check_auth and not is_excluded(path):
+            claims = token_claims(self.headers.get("Authorization"), api.release)
+            principal = api.principal(principal_name(claims))
+        try:
+            body = json.loads(raw) if raw else None
+        except json.JSONDecodeError as err:
+            if api.release.modern:
+                raise bad_request("Invalid request format") from None
+            raise mapping_error(api.release, f"Unexpected character: {err}") from None
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        request = Request(self.command, path, query_params(query), body, headers, principal)
+        return api.answer(request)
 
 
 class StandInServer(ThreadingHTTPServer):
@@ -89,9 +108,10 @@ class StandInServer(ThreadingHTTPServer):
 class StandIn:
     """The stand-in in a background thread: ``with StandIn() as server: ...``.
 
-    ``server_version`` is what ``/system/version`` answers: by default the release the
-    project targets (``[tool.local-harness] openmetadata-version`` of its pyproject.toml),
-    so that a client of another release fails here as a real server would make it fail.
+    ``server_version`` is what ``/system/version`` answers and the release whose rules
+    the stand-in follows: by default the release the project targets
+    (``[tool.local-harness] openmetadata-version`` of its pyproject.toml), so that a
+    client of another release fails here as a real server would make it fail.
     ``check_auth``: refuse requests without a well-formed bearer JWT, as the server does.
     """
 
@@ -102,10 +122,11 @@ class StandIn:
         verbose: bool = False,
         check_auth: bool = True,
     ) -> None:
-        self.store = Store()
         self.server_version = server_version or target_release()
-        api = Api(self.store, self.server_version)
-        self._server = StandInServer(port, api, verbose, check_auth)
+        self.store = Store(self.server_version)
+        self._server = StandInServer(port, Api(self.store), verbose, check_auth)
+        self.store.base_url = self.api_url
+        seed(self.store)
         # A short poll interval: shutdown() waits for the serving loop to notice.
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -11,7 +11,8 @@
     variable = "ACME_BASE_URL"              # the environment variable the config reads
     token-variable = "ACME_API_TOKEN"       # rest_api: the bearer token it accepts
 
-The file is the nearest pyproject.toml with that table, from the current directory up.
+The file is the nearest pyproject.toml with that table, from the current directory up
+(a pyproject.toml that is not TOML, such as a template's, is passed over).
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ def _table(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for folder in (start, *start.parents):
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            with pyproject.open("rb") as file:
-                table = tomllib.load(file).get("tool", {}).get(TABLE)
+            try:
+                with pyproject.open("rb") as file:
+                    table = tomllib.load(file).get("tool", {}).get(TABLE)
+            except tomllib.TOMLDecodeError:  # not a project file (a template, say): look further up
+                continue
             if isinstance(table, dict):
                 return folder, table
     return None
