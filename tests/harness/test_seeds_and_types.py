@@ -3,6 +3,7 @@ and the types custom properties need; kept out of what a run "sent"."""
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -107,3 +108,53 @@ def test_serve_prints_how_to_get_a_token(capsys: pytest.CaptureFixture[str]) -> 
     assert ready["code"] == 0
     assert "export OPENMETADATA_JWT_TOKEN=" in printed
     assert "serving http://localhost:" in printed
+
+
+EXISTING = {
+    "DatabaseService": [{"name": "warehouse", "serviceType": "CustomDatabase"}],
+    "Database": [{"name": "analytics", "service": "warehouse"}],
+    "DatabaseSchema": [{"name": "sales", "database": "warehouse.analytics"}],
+    "Table": [
+        {
+            "name": "orders",
+            "databaseSchema": "warehouse.analytics.sales",
+            "columns": [{"name": "id", "dataType": "INT"}],
+        }
+    ],
+}
+
+
+def test_existing_entities_are_held_from_the_start_and_not_shown_as_sent(tmp_path: Any) -> None:
+    """``[tool.local-harness] existing-entities``: what the project's server already holds
+    (the tables of another service a connector's lineage reads)."""
+    existing = tmp_path / "existing_entities.json"
+    existing.write_text(json.dumps(EXISTING), encoding="utf-8")
+
+    with StandIn(existing=existing) as server:
+        from support import client_for
+
+        om = client_for(server)
+        assert om.get_by_name(Table, "warehouse.analytics.sales.orders") is not None
+        assert server.store.entities() == []
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[]", "expected a JSON object"),
+        ('{"Nope": []}', "'Nope' is not an entity kind"),
+        (
+            '{"Table": [{"name": "t", "databaseSchema": "no.such.schema", "columns": []}]}',
+            "Table 't'",
+        ),
+        ("{", "cannot read"),
+    ],
+)
+def test_existing_entities_that_cannot_be_created_are_named(
+    tmp_path: Any, content: str, problem: str
+) -> None:
+    existing = tmp_path / "existing_entities.json"
+    existing.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=problem) as raised:
+        StandIn(existing=existing)
+    assert str(existing) in str(raised.value)

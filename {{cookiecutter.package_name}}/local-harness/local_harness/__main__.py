@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 import threading
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from local_harness.auth import TOKEN_VARIABLE, local_token
 from local_harness.report import entity_tree, print_tree
 from local_harness.runner import run_local
 from local_harness.server import StandIn
+from local_harness.settings import load_settings
 
 
 def _run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
@@ -22,7 +24,12 @@ def _run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
 
 def _serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     """Serve a stand-in until Ctrl-C (or ``stop``, for tests), then print what it holds."""
-    server = StandIn(args.port, args.server_version, verbose=True)
+    try:
+        existing = load_settings().existing_entities
+        server = StandIn(args.port, args.server_version, verbose=True, existing=existing)
+    except ValueError as err:  # the existing entities cannot be created: say which
+        print(f"Cannot serve the stand-in: {err}", file=sys.stderr)
+        return 2
     url = server.api_url.replace("127.0.0.1", "localhost")
     print(
         f"OpenMetadata stand-in (release {server.server_version}) serving {url} (Ctrl-C to stop)."

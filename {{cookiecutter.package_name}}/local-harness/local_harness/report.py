@@ -95,6 +95,13 @@ def _details(store: Store, record: Record, fqns: dict[str, str]) -> tuple[str, .
         details.append(f"upstream: {', '.join(upstream)}")
     if downstream:
         details.append(f"downstream: {', '.join(downstream)}")
+    carried = [  # edges a pipeline or stored procedure carries as lineageDetails.pipeline
+        f"{fqns.get(e.from_id, e.from_id)} -> {fqns.get(e.to_id, e.to_id)}"
+        for e in edges
+        if (e.details.get("pipeline") or {}).get("id") == record.id
+    ]
+    if carried:
+        details.append(f"lineage: {', '.join(carried)}")
     runs = store.statuses.count(record.fqn) if record.kind.name == "Pipeline" else 0
     if runs:
         latest = store.statuses.latest(record.fqn) or {}

@@ -206,18 +206,27 @@ def local_environment(settings: Settings) -> Iterator[dict[str, str]]:
             yield provided
 
 
+def _stand_in(settings: Settings) -> StandIn:
+    """The stand-in of a local run: the project's target release, what its server holds."""
+    try:
+        return StandIn(existing=settings.existing_entities)
+    except ValueError as err:  # the existing entities cannot be created: say which
+        raise ConfigError(str(err)) from None
+
+
 def run_local(
     config_path: Path, report_path: Path | None = None, show_columns: bool = False
 ) -> RunResult:
     """Load, run and print; the report (if asked for) is written whether it passes or not."""
     redact = Redactor([])
     try:
-        with local_environment(load_settings(config_path.parent)) as provided:
+        settings = load_settings(config_path.parent)
+        with local_environment(settings) as provided:
             config = load_config(config_path)
             provided_secrets = [value for name, value in provided.items() if is_secret_key(name)]
             redact = Redactor([*secrets_in(config, declared_secrets(config)), *provided_secrets])
             redact.install()
-            with StandIn() as server:
+            with _stand_in(settings) as server:
                 result = run(config, server)
     except ConfigError as err:
         result = RunResult(passed=False, error=str(err))

@@ -16,8 +16,12 @@ changes them.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from local_harness import writes
 from local_harness.auth import Principal
+from local_harness.errors import ApiError
 from local_harness.store import Store
 
 SYSTEM = Principal("admin", bot=False)
@@ -71,6 +75,34 @@ def seed(store: Store) -> None:
                         "provider": "system",
                     },
                 )
+
+
+def seed_existing(store: Store, path: Path) -> None:
+    """Put what the project's OpenMetadata server already holds into ``store``, as seeds.
+
+    ``path`` (``[tool.local-harness] existing-entities``) is a JSON object mapping entity
+    kinds to create requests, parents first: ``{"DatabaseService": [...], "Table": [...]}``
+    (the entities of other services a connector refers to, e.g. the tables its lineage
+    reads). Raises ``ValueError`` naming the file and the entity that cannot be created.
+    """
+    try:
+        existing = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: cannot read the existing entities: {err}") from None
+    if not isinstance(existing, dict):
+        raise ValueError(f"{path}: expected a JSON object of entity kinds to create requests")
+    with store.lock:
+        for kind_name, bodies in existing.items():
+            if kind_name not in store.kinds:
+                raise ValueError(f"{path}: {kind_name!r} is not an entity kind this release has")
+            for body in bodies:
+                try:
+                    _add(store, kind_name, body)
+                except ApiError as err:
+                    name = body.get("name") if isinstance(body, dict) else body
+                    raise ValueError(
+                        f"{path}: cannot create {kind_name} {name!r}: {err.message}"
+                    ) from None
 
 
 def _add(store: Store, kind_name: str, body: dict[str, object]) -> None:

@@ -23,6 +23,7 @@ import json
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,7 +32,7 @@ from local_harness.auth import INGESTION_BOT, is_excluded, principal_name, token
 from local_harness.errors import ApiError, bad_request, unhandled
 from local_harness.payloads import mapping_error
 from local_harness.reads import query_params
-from local_harness.seeds import seed
+from local_harness.seeds import seed, seed_existing
 from local_harness.settings import target_release
 from local_harness.store import Store
 
@@ -113,6 +114,8 @@ class StandIn:
     (``[tool.local-harness] openmetadata-version`` of its pyproject.toml), so that a
     client of another release fails here as a real server would make it fail.
     ``check_auth``: refuse requests without a well-formed bearer JWT, as the server does.
+    ``existing``: a JSON file of what the server already holds besides a fresh server's
+    seeds (``[tool.local-harness] existing-entities``, see ``seeds.seed_existing``).
     """
 
     def __init__(
@@ -121,12 +124,19 @@ class StandIn:
         server_version: str | None = None,
         verbose: bool = False,
         check_auth: bool = True,
+        existing: Path | None = None,
     ) -> None:
         self.server_version = server_version or target_release()
         self.store = Store(self.server_version)
         self._server = StandInServer(port, Api(self.store), verbose, check_auth)
         self.store.base_url = self.api_url
         seed(self.store)
+        if existing is not None:
+            try:
+                seed_existing(self.store, existing)
+            except ValueError:
+                self._server.server_close()  # never started: only its socket to release
+                raise
         # A short poll interval: shutdown() waits for the serving loop to notice.
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -4,6 +4,7 @@
 
     [tool.local-harness]
     openmetadata-version = "2.0.6"          # the server release the project targets
+    existing-entities = "existing_entities.json"   # what that server already holds
 
     [tool.local-harness.example-system]     # what `run` serves when the variable is unset
     kind = "rest_api"                       # rest_api: the example API; sqlite: a database
@@ -46,6 +47,7 @@ class Settings:
     root: Path | None  # the folder of the pyproject.toml they come from
     openmetadata_version: str | None
     example_system: ExampleSystem | None
+    existing_entities: Path | None = None
 
 
 def _table(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -78,7 +80,10 @@ def load_settings(start: Path | None = None) -> Settings:
             token_variable=example.get("token-variable"),
         )
     version = table.get("openmetadata-version")
-    return Settings(root, str(version) if version else None, system)
+    existing = table.get("existing-entities")
+    return Settings(
+        root, str(version) if version else None, system, root / existing if existing else None
+    )
 
 
 def target_release(start: Path | None = None) -> str:
