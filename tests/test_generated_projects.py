@@ -43,6 +43,7 @@ from .conftest import (
 
 SCRIPTS = TEMPLATE / "tests" / "scripts"
 CSV_ENTITIES = {"DatabaseService", "Database", "DatabaseSchema", "Table"}
+LABEL_TYPES = {"Classification", "Tag"}
 # Odd but valid text: quotes, backslashes, a newline, Jinja braces, non-ASCII letters.
 ODD_TEXT = {
     "connector_name": 'Ünïcode "Quoted" CRM',
@@ -204,10 +205,13 @@ def test_local_run_creates_the_entities_of_the_service_type(release_outcomes: Re
     report = reports.get("connector.yaml")
     assert report is not None, outcome.output
     assert report["passed"] and report["failures"] == [], report
-    types = {entity["type"] for entity in report["entities"]}
-    assert types == set(SERVICE_FACTS[case.service_type]["entities"]), types
-    service_fqn = report["entities"][0]["fqn"]
-    assert all(entity["fqn"].startswith(f"{service_fqn}.") for entity in report["entities"][1:])
+    # The example's labels become tags of the connector's own classification.
+    labels = [entity for entity in report["entities"] if entity["type"] in LABEL_TYPES]
+    entities = [entity for entity in report["entities"] if entity["type"] not in LABEL_TYPES]
+    assert {entity["type"] for entity in labels} == LABEL_TYPES
+    assert {entity["type"] for entity in entities} == set(SERVICE_FACTS[case.service_type]["entities"])
+    service_fqn = entities[0]["fqn"]
+    assert all(entity["fqn"].startswith(f"{service_fqn}.") for entity in entities[1:])
     if case.include_csv_example:
         csv_report = reports["csv_example.yaml"]
         assert csv_report["passed"] and csv_report["failures"] == [], csv_report
