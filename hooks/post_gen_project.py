@@ -67,6 +67,13 @@ def remove_variants(project: Path) -> None:
 # --- Options -------------------------------------------------------------------------------
 
 
+def remove_example_records(project: Path, context: dict[str, Any]) -> None:
+    """A client style with an example system of its own (sqlalchemy: an SQLite database)
+    has no use for the service type's example records."""
+    package = project / "src" / Path(*NAMESPACE) / context["service_type"] / context["module_name"]
+    _remove(package / "example_records.json")
+
+
 def remove_csv_example_run_configuration(project: Path) -> None:
     _remove(project / ".idea" / "runConfigurations" / "Run_CSV_example_locally.xml")
 
@@ -101,6 +108,8 @@ def arrange(project: Path, context: dict[str, Any]) -> None:
     """What each choice puts in place or removes."""
     place_variant(project, "service_type", context["service_type"])
     place_variant(project, "client_style", context["client_style"])
+    if context["client_style"] == "sqlalchemy":
+        remove_example_records(project, context)
     if _chosen(context.get("include_csv_example")):
         place_variant(project, "csv_example")
     else:

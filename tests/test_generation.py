@@ -134,6 +134,8 @@ def expected_files(answers: dict[str, Any]) -> set[str]:
         chosen.append(PROJECT_TEMPLATE / "variants" / "csv_example")
     files = common | {path for folder in chosen for path in _files(folder)}
     files = {path for path in files if "__pycache__" not in path and not path.endswith(".pyc")}
+    if answers["client_style"] == "sqlalchemy":  # its example system is an SQLite database
+        files = {path for path in files if not path.endswith("/example_records.json")}
     ide, ci = answers["ide"], answers["ci"]
     if ide not in ("both", "pycharm"):
         files = {path for path in files if not path.startswith(".idea/")}

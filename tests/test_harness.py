@@ -24,6 +24,7 @@ def test_the_harness_passes_its_tests(release: str) -> None:
         "no:cacheprovider",
         str(TEMPLATE / "tests" / "harness"),
         cwd=TEMPLATE / "tests" / "harness",
-        env={"PYTHONPATH": str(HARNESS)},
+        # No bytecode beside the template's copy: cookiecutter would copy it into projects.
+        env={"PYTHONPATH": str(HARNESS), "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert completed.returncode == 0, completed.stdout[-8000:] + completed.stderr[-3000:]
