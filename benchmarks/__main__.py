@@ -1,9 +1,10 @@
 """``make bench``: measure every figure, write results.json and the tables of README.md.
 
-    python -m benchmarks [--quick] [--only bake,scaffold,runtime,suite] [--python PATH]
+    python -m benchmarks [--quick] [--only bake,scaffold,runtime,suite,client_styles] [--python PATH]
 
 Run from the template's root with its dev venv's Python. Everything is generated and
-installed under a temporary directory, deleted at the end (each venv is ~540 MB).
+installed under a temporary directory, deleted at the end (each venv is ~540 MB), from a
+clean copy of the template (``project.use_clean_copy``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bake, project, report, scaffold, suite
+from benchmarks import bake, client_styles, project, report, scaffold, suite
 from benchmarks.measure import log, run_streamed
 from benchmarks.project import TEMPLATE, RuntimeEnv
 
@@ -51,6 +52,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         help="for runtime/suite without scaffold: a Python with openmetadata-ingestion, where the bench "
         "project is installed with --no-deps (and uninstalled after) instead of building a new venv",
+    )
+    parser.add_argument(
+        "--styles-python",
+        type=Path,
+        action="append",
+        help="for client_styles: a Python with openmetadata-ingestion (repeat it: one per release); "
+        f"by default a new venv per release of {', '.join(client_styles.RELEASES)} (the runtime one reused)",
     )
     parser.add_argument("--workdir", type=Path, help="where the temporary directory goes (default: the system's)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -91,8 +99,24 @@ def runtime_figure(env: RuntimeEnv, workdir: Path, sizes: Sizes) -> dict[str, An
     return json.loads(out.read_text())  # type: ignore[no-any-return]
 
 
-def measure(args: argparse.Namespace, sizes: Sizes, workdir: Path) -> dict[str, Any]:
-    figures: dict[str, Any] = {}
+def styles_pythons(args: argparse.Namespace, env: RuntimeEnv | None, workdir: Path) -> list[Path]:
+    """A Python per release of ``client_styles.RELEASES``: ``--styles-python``, else the run-time
+    venv where it has that release, else a new venv (the project's ``make install`` with uv)."""
+    if args.styles_python:
+        return list(args.styles_python)
+    pythons = []
+    for release in client_styles.RELEASES:
+        if env is not None and env.release().startswith(release):
+            pythons.append(env.python)
+        else:
+            log(f"preparing a virtualenv with openmetadata-ingestion {release} (not measured)")
+            pythons.append(project.runtime_env(workdir, None, release).python)
+    return pythons
+
+
+def measure(args: argparse.Namespace, sizes: Sizes, workdir: Path, figures: dict[str, Any]) -> None:
+    """Each figure into ``figures`` as soon as it is measured (kept if a later one fails)."""
+    project.use_clean_copy(workdir)
     if "bake" in args.figures:
         figures["bake"] = bake.measure(workdir / "bake", sizes.bake_runs)
     needs_env = bool({"runtime", "suite"} & set(args.figures))
@@ -107,12 +131,13 @@ def measure(args: argparse.Namespace, sizes: Sizes, workdir: Path) -> dict[str, 
         if "runtime" in args.figures and env is not None:
             figures["runtime"] = runtime_figure(env, workdir, sizes)
         if "suite" in args.figures:
-            bake_seconds = figures["bake"]["with_hooks"]["median"] if "bake" in figures else None
-            figures["suite"] = suite.measure(env, workdir, list(sizes.suite_cases), bake_seconds, args.quick)
+            figures["suite"] = suite.measure(env, workdir, list(sizes.suite_cases), args.quick)
+        if "client_styles" in args.figures:
+            pythons = styles_pythons(args, env, workdir)
+            figures["client_styles"] = client_styles.measure(pythons, workdir / "client-styles", args.quick)
     finally:
         if env is not None:
             env.cleanup()
-    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,8 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     workdir = Path(tempfile.mkdtemp(prefix="om-bench-", dir=args.workdir))
     start = time.perf_counter()
+    figures: dict[str, Any] = {}
     try:
-        figures = measure(args, sizes, workdir)
+        measure(args, sizes, workdir, figures)
+    except BaseException:
+        if figures:
+            stopped = f"{info['arguments']} (stopped by an error after {', '.join(figures)})"
+            report.save(figures, info | {"arguments": stopped, "wall_seconds": round(time.perf_counter() - start)})
+            log(f"failed; what was measured before is saved: {', '.join(figures)}")
+        raise
     finally:
         if args.keep:
             log(f"kept {workdir}")

@@ -1,8 +1,9 @@
-"""The client styles' figures: REST pagination memory, SQLAlchemy reflection statements.
+"""Figure: the client styles. REST pagination memory, SQLAlchemy reflection statements.
 
-Run from the template's root with its dev venv's Python, once per openmetadata-ingestion
-virtualenv to measure (SQLAlchemy 2.0 comes with openmetadata-ingestion 2.0, 1.4 with
-earlier releases)::
+``make bench`` measures it against both ends of the supported releases, each in a venv
+of its own (``RELEASES``: SQLAlchemy 2.0 comes with openmetadata-ingestion 2.0, 1.4 with
+the earlier releases). On its own, from the template's root with its dev venv's Python,
+once per openmetadata-ingestion virtualenv to measure::
 
     python -m benchmarks.client_styles --python /path/to/venv-2.0/bin/python \
         [--python /path/to/venv-1.5/bin/python] [--quick] [--out FILE]
@@ -25,8 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks import project
 from benchmarks.measure import clean_env, log, run
 from benchmarks.project import TEMPLATE, bake, uv
+
+# The newest and the oldest release the template supports: SQLAlchemy 2.0 and 1.4.
+RELEASES = ("2.0.6", "1.5.15.2")
 
 
 @dataclass(frozen=True)
@@ -35,13 +40,17 @@ class Sizes:
     tables: str
 
 
+# Three page counts: past ~130 pages urllib.parse's URL cache is full, and the two largest
+# show what each added page holds. 1,000 pages take seconds, 1,000 tables less.
 FULL = Sizes(pages="10,100,1000", tables="10,100,1000")
-QUICK = Sizes(pages="10,200", tables="10,200")
+QUICK = Sizes(pages="10,100,1000", tables="10,1000")
 
 
 def installed_release(python: Path) -> str:
     code = "from importlib.metadata import version; print(version('openmetadata-ingestion'))"
-    return subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, check=True, env=clean_env()
+    ).stdout.strip()
 
 
 def bake_style(workdir: Path, style: str, release: str) -> tuple[Path, str, str]:
@@ -64,7 +73,7 @@ def bake_style(workdir: Path, style: str, release: str) -> tuple[Path, str, str]
 
 def measure_python(python: Path, workdir: Path, sizes: Sizes) -> dict[str, Any]:
     release = installed_release(python)
-    log(f"{python}: openmetadata-ingestion {release}")
+    log(f"client styles: {python}: openmetadata-ingestion {release}")
     rest, rest_module, rest_prefix = bake_style(workdir / "rest", "rest_api", release)
     sql, sql_module, sql_prefix = bake_style(workdir / "sql", "sqlalchemy", release)
     packages = [rest.name, sql.name]
@@ -86,9 +95,16 @@ def measure_python(python: Path, workdir: Path, sizes: Sizes) -> dict[str, Any]:
         run([uv(), "pip", "uninstall", "--quiet", "--python", str(python), *packages], cwd=workdir)
 
 
+def measure(pythons: list[Path], workdir: Path, quick: bool) -> dict[str, Any]:
+    """The figure: one entry per Python (per release), in the order given."""
+    sizes = QUICK if quick else FULL
+    results = [measure_python(python, workdir / f"python-{index}", sizes) for index, python in enumerate(pythons)]
+    return {"pages": sizes.pages, "tables": sizes.tables, "releases": results}
+
+
 def rest_table(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| openmetadata-ingestion | pages (x per page) | records | records/s | peak traced memory |",
+        "| openmetadata-ingestion | pages (x records per page) | records | records/s | peak traced memory |",
         "|---|---|---|---|---|",
     ]
     for result in results:
@@ -98,7 +114,14 @@ def rest_table(results: list[dict[str, Any]]) -> str:
                 f"| {result['openmetadata_ingestion']} | {size['pages']:,} (x {figure['per_page']}) | "
                 f"{size['records']:,} | {size['records_per_second']:,} | {size['peak_traced_bytes'] / 1024:,.0f} KiB |"
             )
-        lines.append(f"| | **largest / smallest peak** | | | **{figure['peak_ratio_largest_to_smallest']}x** |")
+        if "peak_ratio_largest_to_next" in figure:
+            lines.append(
+                f"| | **two largest: peak ratio, bytes per added page** | | | "
+                f"**{figure['peak_ratio_largest_to_next']}x, {figure['peak_bytes_per_added_page']:,} B** |"
+            )
+        lines.append(
+            f"| | largest / smallest peak (the URL cache filling) | | | {figure['peak_ratio_largest_to_smallest']}x |"
+        )
     return "\n".join(lines)
 
 
@@ -124,25 +147,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--python", type=Path, action="append", required=True, help="a Python with openmetadata-ingestion"
     )
-    parser.add_argument("--quick", action="store_true", help="200 pages and 200 tables at most")
+    parser.add_argument("--quick", action="store_true", help="two schema sizes instead of three")
     parser.add_argument("--out", type=Path, help="write every number here (JSON)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="om-bench-styles-"))
     try:
-        results = [
-            measure_python(python, workdir / f"python-{index}", QUICK if args.quick else FULL)
-            for index, python in enumerate(args.python)
-        ]
+        project.use_clean_copy(workdir)
+        figure = measure(args.python, workdir, args.quick)
     finally:
         if args.keep:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    print("\n### REST client: pagination memory\n\n" + rest_table(results))
-    print("\n### SQLAlchemy client: statements to reflect a schema (SQLite)\n\n" + sql_table(results))
+    print("\n### REST client: pagination memory\n\n" + rest_table(figure["releases"]))
+    print("\n### SQLAlchemy client: statements to reflect a schema (SQLite)\n\n" + sql_table(figure["releases"]))
     if args.out:
-        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        args.out.write_text(json.dumps(figure, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -7,6 +7,7 @@ import os
 import platform
 import re
 import subprocess
+from collections import Counter
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
@@ -18,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
 README = HERE / "README.md"
 NOT_MEASURED = "_Not measured yet: run `make bench`._"
-FIGURES = ("bake", "scaffold", "runtime", "suite")
+FIGURES = ("bake", "scaffold", "runtime", "suite", "client_styles")
 
 
 def machine() -> dict[str, Any]:
@@ -100,7 +101,13 @@ def tables(results: dict[str, Any]) -> str:
 def _section(name: str, figure: dict[str, Any] | None) -> str:
     if figure is None:
         return f"### {name}\n\n{NOT_MEASURED}"
-    renderers = {"bake": _bake, "scaffold": _scaffold, "runtime": _runtime, "suite": _suite}
+    renderers = {
+        "bake": _bake,
+        "scaffold": _scaffold,
+        "runtime": _runtime,
+        "suite": _suite,
+        "client_styles": _client_styles,
+    }
     return f"{renderers[name](figure)}\n\n_Measured {figure['measured_at']}._"
 
 
@@ -218,15 +225,39 @@ def _local_run(figure: dict[str, Any]) -> str:
     workflow, source = figure["workflow"], figure["source"]
     return "\n".join(
         [
-            f"### Local run ({figure['rows']:,} rows, once; `om_local.run_local.run` against the stand-in)",
+            f"### Local run ({figure['rows']:,} rows, once; `local_harness.run` against the stand-in)",
             "",
             "| | seconds | rows/s |",
             "|---|---|---|",
-            f"| whole workflow (source, sink, HTTP, stand-in) | {_s(workflow['seconds'])} "
+            f"| whole workflow (source, sink, HTTP, stand-in{_deletion(figure)}) | {_s(workflow['seconds'])} "
             f"| {workflow['rows_per_second']:,} |",
             f"| source alone (`_iter`) | {_s(source['seconds'])} | {source['rows_per_second']:,} |",
             f"| **workflow / source** | **{figure['workflow_vs_source']}x** | |",
             f"| peak RSS growth of the run | {workflow['peak_rss_growth_mb']} MB | |",
+        ]
+    )
+
+
+def _deletion(figure: dict[str, Any]) -> str:
+    return ", `markDeletedTables` pass" if figure.get("mark_deleted_tables") else ""
+
+
+def _client_styles(figure: dict[str, Any]) -> str:
+    from benchmarks.client_styles import rest_table, sql_table  # its tables, as it prints them
+
+    releases = figure["releases"]
+    return "\n".join(
+        [
+            "### Client styles",
+            "",
+            "REST client (`rest_api`), every record of a collection of the example API, read page by page "
+            "(`tracemalloc` peak above the start):",
+            "",
+            rest_table(releases),
+            "",
+            "SQLAlchemy client (`sqlalchemy`), statements to reflect one SQLite schema of N tables (and N/100 views):",
+            "",
+            sql_table(releases),
         ]
     )
 
@@ -242,8 +273,13 @@ def _suite(figure: dict[str, Any]) -> str:
         f"| `tests/test_generation.py -k` on the first k cases | {by_cases} |",
         f"| growth per case (one bake + its checks) | {growth['seconds_per_case']} s |",
     ]
+    if "bake_seconds" in figure:
+        lines.append(f"| a bake of the working copy, as the suite bakes (median of 3) | {figure['bake_seconds']} s |")
     if figure.get("other_static_seconds") is not None:
-        lines.append(f"| hooks, IDE and shipping tests, once | {figure['other_static_seconds']:.0f} s |")
+        lines.append(
+            f"| hooks, IDE, shipping, AGENTS.md and cruft tests, once (no shared venv) | "
+            f"{figure['other_static_seconds']:.0f} s |"
+        )
     if "project_check" in figure:
         check = figure["project_check"]
         lines += [
@@ -251,6 +287,10 @@ def _suite(figure: dict[str, Any]) -> str:
             f"| its mypy alone: new cache / warm cache | {check['mypy_new_cache']} s / {check['mypy_warm_cache']} s |",
         ]
         lines += _estimate_rows(figure["estimate"])
+    if figure.get("failing_tests"):
+        tests = Counter(name.split("::")[-1].split("[")[0] for name in figure["failing_tests"])
+        names = ", ".join(f"`{test}` ({count} case{'s' if count > 1 else ''})" for test, count in tests.items())
+        lines.append(f"| tests failing when measured (timed all the same) | {names} |")
     if "make_test_measured" in figure:
         measured = figure["make_test_measured"]
         lines.append(
@@ -294,6 +334,8 @@ def headline(results: dict[str, Any]) -> str:
         )
     if "runtime" in figures:
         sentences.append(_runtime_headline(figures["runtime"]))
+    if "client_styles" in figures:
+        sentences.append(_client_styles_headline(figures["client_styles"]))
     machine = results["machine"]
     sentences.append(
         f"(Measured {machine['date'][:10]} on {machine['cores']} shared cores, Python {machine['python']}, "
@@ -320,6 +362,29 @@ def _runtime_headline(runtime: dict[str, Any]) -> str:
             f"{local['workflow']['rows_per_second']:,} rows/s ({local['workflow_vs_source']}x the source alone)."
         )
     return text
+
+
+def _client_styles_headline(figure: dict[str, Any]) -> str:
+    releases = figure["releases"]
+    rest = releases[0]["rest_pagination"]
+    pages = sorted(rest["sizes"].values(), key=lambda size: size["pages"])
+    text = (
+        f"The REST client streams: reading {pages[-1]['pages']:,} pages ({pages[-1]['records']:,} records) "
+        f"peaks at {pages[-1]['peak_traced_bytes'] / 1024:,.0f} KiB of Python memory, against "
+        f"{pages[-2]['peak_traced_bytes'] / 1024:,.0f} KiB for {pages[-2]['pages']:,} pages"
+    )
+    if "peak_bytes_per_added_page" in rest:
+        text += f" ({rest['peak_bytes_per_added_page']:,} bytes per added page)"
+    reflections = " and ".join(
+        f"{release['sql_reflection']['per_table_or_view']} plus {release['sql_reflection']['per_schema_fixed']} "
+        f"on SQLAlchemy {release['sql_reflection']['versions']['sqlalchemy']}"
+        for release in releases
+    )
+    return (
+        f"{text}. To reflect an SQLite schema the SQLAlchemy client runs statements per table or view plus per "
+        f"schema: {reflections}; SQLite has no bulk reflection, so they grow with the tables there whichever "
+        "SQLAlchemy runs."
+    )
 
 
 def _s(summary: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """The run-time figures (CSV example, local run) in one interpreter with openmetadata-ingestion.
 
 Started by ``python -m benchmarks`` in the virtualenv that has the benchmark's generated
-project installed, with the project folder on ``PYTHONPATH``::
+project installed, with the project's ``local-harness`` folder on ``PYTHONPATH``::
 
     python -m benchmarks.runtime --project DIR --workdir DIR --sizes 10000,100000 --rounds 3,1 --out FILE
 

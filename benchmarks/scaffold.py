@@ -1,5 +1,7 @@
 """Figure: scaffold to green. Bake the connector, create a fresh virtualenv, install the
-project the way its Makefile does (``constraints.txt``, ``-e ".[dev]"``), run its tests.
+project the way its Makefile does (``make install``: ``-c constraints.txt -e ".[dev]"
+-e ./local-harness``, the connector and its local harness), run its tests (``make test``:
+the connector's own tests, which start its example system and a local run).
 
 - ``pip``: ``make .venv/bin/python`` (``python3 -m venv`` and a pip upgrade), ``make install``.
 - ``uv``: ``uv venv``, ``make install PIP="uv pip"`` (what the template's ``make demo`` does).
