@@ -65,7 +65,7 @@ import re
 import traceback
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from metadata.generated.schema.api.data.createDatabase import CreateDatabaseRequest
 from metadata.generated.schema.api.data.createDatabaseSchema import (
@@ -510,8 +510,9 @@ class {{ C }}Csv(Source):
         except ValidationError as err:
             raise InvalidSourceException(f"Cannot name the service: {_problem(err)}") from None
         self._opened: OpenedCsv | None = None
-        self._seen: set[str] = set()  # table names already sent: a second one is an error
-        self._listed: set[str] = set()  # FQNs of the tables the file lists: never deleted
+        # FQN of every table the file lists (never deleted) -> whether it was sent (a
+        # second row for a sent table is an error): one string per row, nothing more.
+        self._listed: dict[str, bool] = {}
         self._unnamed_rows = 0  # rows that do not say which table they are
         self._types: dict[str, dict[str, Any] | str] = {}  # spelling -> Column fields | problem
 
@@ -646,12 +647,13 @@ class {{ C }}Csv(Source):
             return
         if not self._keep(filter_by_table, "tableFilterPattern", name, table_fqn):
             return
-        self._listed.add(table_fqn)
+        sent = self._listed.setdefault(table_fqn, False)
         try:
-            request = self._table_request(name, row)
+            request = self._table_request(name, row, sent)
         except Exception as err:  # a bad row, or anything unexpected: never end the run
             yield self._row_left(row[0], first, last, _problem(err), _stack(err))
         else:
+            self._listed[table_fqn] = True
             yield Either(right=request)
 
     def _table_name(self, field: str) -> tuple[str, str]:
@@ -671,24 +673,23 @@ class {{ C }}Csv(Source):
         )
         return name, table_fqn
 
-    def _table_request(self, name: str, row: list[str]) -> CreateTableRequest:
-        """The table of one row; raises ``RowError`` saying what is wrong with the row."""
+    def _table_request(self, name: str, row: list[str], sent: bool) -> CreateTableRequest:
+        """The table of one row; raises ``RowError`` saying what is wrong with the row
+        (``sent``: an earlier row of the file defined the table already)."""
         if _not_utf8(row):
             raise RowError("holds bytes that are not UTF-8 (is the file UTF-8?)")
         if len(row) != len(HEADER):
             raise RowError(f"expected {len(HEADER)} fields ({','.join(HEADER)}), found {len(row)}")
         _, column_names, column_types = row
-        if name in self._seen:
+        if sent:
             raise RowError(f"table {name!r} was already defined by an earlier row of this file")
-        request = CreateTableRequest(
+        return CreateTableRequest(
             name=name,
             databaseSchema=self.schema_fqn,
             columns=self._columns(
                 column_names.split(LIST_SEPARATOR), column_types.split(LIST_SEPARATOR)
             ),
         )
-        self._seen.add(name)
-        return request
 
     def _columns(self, names: list[str], spellings: list[str]) -> list[Column]:
         if len(names) != len(spellings):
@@ -749,7 +750,8 @@ class {{ C }}Csv(Source):
         yield from delete_entity_from_source(
             metadata=self.metadata,
             entity_type=Table,
-            entity_source_state=self._listed,
+            # Only membership and iteration are used (every release): the keys, not a copy.
+            entity_source_state=cast("set[str]", self._listed.keys()),
             params={"databaseSchema": self.schema_fqn},
         )
 
