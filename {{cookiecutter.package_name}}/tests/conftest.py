@@ -28,6 +28,9 @@ from metadata.ingestion.ometa.ometa_api import OpenMetadata
 
 from .example_system import connection_options  # noqa: F401 - a fixture
 
+# The shared test helpers assert too: pytest explains their failures as it does the tests'.
+pytest.register_assert_rewrite("tests.support")
+
 PROJECT = Path(__file__).resolve().parents[1]
 TEST_SERVICE = "test_service"
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+EXAMPLE_SYSTEM_LACKS: frozenset[str] = frozenset()
+"""What the example system cannot hold that the connector's tests look for (none here)."""
+
 
 @pytest.fixture
 def connection_options() -> dict[str, str]:

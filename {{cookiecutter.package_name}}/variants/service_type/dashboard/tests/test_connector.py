@@ -1,4 +1,3 @@
-{%- set prefix = cookiecutter.class_name | class_prefix -%}
 """The dashboard connector as OpenMetadata runs it, against the stand-in server.
 
 Expectations come from what the client reads from the system (``system_records``),
@@ -7,45 +6,27 @@ not from the example's names: replace the client and the tests check your connec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from local_harness import ConfigError, StandIn, run
-from metadata.generated.schema.api.data.createDatabase import CreateDatabaseRequest
-from metadata.generated.schema.api.data.createDatabaseSchema import (
-    CreateDatabaseSchemaRequest,
-)
-from metadata.generated.schema.api.data.createTable import CreateTableRequest
-from metadata.generated.schema.api.services.createDatabaseService import (
-    CreateDatabaseServiceRequest,
-)
+from local_harness import ConfigError, StandIn
 from metadata.generated.schema.entity.classification.classification import Classification
 from metadata.generated.schema.entity.data.chart import Chart
 from metadata.generated.schema.entity.data.dashboard import Dashboard
 from metadata.generated.schema.entity.data.dashboardDataModel import DashboardDataModel
-from metadata.generated.schema.entity.data.table import Column, DataType
-from metadata.generated.schema.entity.services.connections.dashboard.customDashboardConnection import (
-    CustomDashboardConnection,
-    CustomDashboardType,
-)
 from metadata.generated.schema.entity.services.dashboardService import DashboardService
-from metadata.generated.schema.entity.services.databaseService import DatabaseServiceType
 from metadata.generated.schema.metadataIngestion.dashboardServiceMetadataPipeline import (
     DashboardServiceMetadataPipeline,
 )
-from metadata.ingestion.api.models import Either
 from metadata.ingestion.api.parser import parse_workflow_config_gracefully
 from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.ometa.utils import model_str
 from metadata.ingestion.source.dashboard.{{ cookiecutter.module_name }} import (
     metadata as connector,
-)
-from metadata.ingestion.source.dashboard.{{ cookiecutter.module_name }}.client import (
-    {{ prefix }}Client,
 )
 from metadata.ingestion.source.dashboard.{{ cookiecutter.module_name }}.models import (
     CHARTS,
@@ -55,31 +36,29 @@ from metadata.ingestion.source.dashboard.{{ cookiecutter.module_name }}.models i
     RemoteDashboard,
     RemoteDataModel,
 )
-from metadata.ingestion.source.dashboard.{{ cookiecutter.module_name }}.records import Resource
 from metadata.utils import fqn
 from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config, workflow_config
+from .conftest import TEST_SERVICE, project_config
+from .support import (
+    SOURCE_CLASS,
+    create_tables,
+    edit_records,
+    ingest,
+    read,
+    rights,
+    run_twice,
+    run_twice_with_a_failing_record,
+    run_twice_with_an_unreadable_page,
+    service_connection,
+    system_client,
+    tag_fqns,
+    tags_of,
+    without,
+)
 
-SOURCE_CLASS = f"{connector.__name__}.{connector.{{ cookiecutter.class_name }}.__name__}"
 # Releases from 1.13 on have markDeletedCharts; older ones never delete charts.
 DELETES_CHARTS = "markDeletedCharts" in DashboardServiceMetadataPipeline.model_fields
-
-
-def source(connection_options: dict[str, str], **source_config: Any) -> dict[str, Any]:
-    """The ``source`` of a workflow config for the example system."""
-    return {
-        "type": "customDashboard",
-        "serviceName": TEST_SERVICE,
-        "serviceConnection": {
-            "config": {
-                "type": "CustomDashboard",
-                "sourcePythonClass": SOURCE_CLASS,
-                "connectionOptions": connection_options,
-            }
-        },
-        "sourceConfig": {"config": {"type": "DashboardMetadata", **source_config}},
-    }
 
 
 @dataclass(frozen=True)
@@ -105,28 +84,15 @@ class System:
 
 
 def system_records(connection_options: dict[str, str]) -> System:
-    client = connector.get_connection(
-        CustomDashboardConnection(
-            type=CustomDashboardType.CustomDashboard,
-            sourcePythonClass=SOURCE_CLASS,
-            connectionOptions=connection_options,
-        )
-    )
-    data_models = list(rights(client.records(DATA_MODELS)))
-    dashboards = [
-        (dashboard, list(rights(client.records(CHARTS, dashboard=dashboard.name))))
-        for dashboard in rights(client.records(DASHBOARDS))
-    ]
-    client.close()
+    with system_client(connection_options) as client:
+        data_models = list(rights(client.records(DATA_MODELS)))
+        dashboards = [
+            (dashboard, list(rights(client.records(CHARTS, dashboard=dashboard.name))))
+            for dashboard in rights(client.records(DASHBOARDS))
+        ]
     system = System(data_models, dashboards)
     assert data_models and dashboards and system.charts, "the example system has all three"
     return system
-
-
-def rights(fetched: Iterator[Either]) -> Iterator[Any]:
-    for item in fetched:
-        assert item.left is None, item.left
-        yield item.right
 
 
 def model_fqn(name: str) -> str:
@@ -139,18 +105,6 @@ def dashboard_fqn(name: str) -> str:
 
 def chart_fqn(name: str) -> str:
     return str(fqn.build(None, Chart, service_name=TEST_SERVICE, chart_name=name))
-
-
-def read(om_client: OpenMetadata, path: str) -> Any:
-    """A GET on OpenMetadata's REST API (through the real client), ``None`` for a 404."""
-    from metadata.ingestion.ometa.client import APIError
-
-    try:
-        return om_client.client.get(path)
-    except APIError as err:
-        if err.status_code == 404:
-            return None
-        raise
 
 
 def read_model(om_client: OpenMetadata, name: str, include: str = "non-deleted") -> Any:
@@ -170,70 +124,8 @@ def read_chart(om_client: OpenMetadata, name: str, include: str = "non-deleted")
     return read(om_client, f"/charts/name/{path}?fields=tags,owners&include={include}")
 
 
-def tag_fqns(entity: dict[str, Any]) -> set[str]:
-    return {tag["tagFQN"] for tag in entity.get("tags") or []}
-
-
-def tags_of(labels: Iterable[str]) -> set[str]:
-    return {f"{connector.CLASSIFICATION}.{label}" for label in labels}
-
-
 def linked(entity: dict[str, Any], field: str) -> list[str]:
     return [reference["fullyQualifiedName"] for reference in entity.get(field) or []]
-
-
-def create_tables(om_client: OpenMetadata, table_fqns: Iterable[str]) -> dict[str, str]:
-    """Create tables (with their service, database, schema) as their own connector
-    would; returns their ids by FQN."""
-    ids = {}
-    for table_fqn in table_fqns:
-        service, database, schema, table = fqn.split(table_fqn)
-        om_client.create_or_update(
-            CreateDatabaseServiceRequest(
-                name=fqn.unquote_name(service), serviceType=DatabaseServiceType.CustomDatabase
-            )
-        )
-        om_client.create_or_update(
-            CreateDatabaseRequest(name=fqn.unquote_name(database), service=service)
-        )
-        om_client.create_or_update(
-            CreateDatabaseSchemaRequest(
-                name=fqn.unquote_name(schema), database=f"{service}.{database}"
-            )
-        )
-        created = om_client.create_or_update(
-            CreateTableRequest(
-                name=fqn.unquote_name(table),
-                databaseSchema=f"{service}.{database}.{schema}",
-                columns=[Column(name="id", dataType=DataType.INT)],
-            )
-        )
-        ids[table_fqn] = str(created.id.root)
-    return ids
-
-
-def edit_records(
-    monkeypatch: pytest.MonkeyPatch,
-    resource: Resource[Any],
-    change: Callable[[Any], Any | None],
-) -> None:
-    """Make the system answer ``resource`` with each record changed (None drops it)."""
-    original = {{ prefix }}Client.records
-
-    def records(
-        self: {{ prefix }}Client,
-        asked: Resource[Any],
-        **parents: str,
-    ) -> Iterator[Either]:
-        for fetched in original(self, asked, **parents):
-            if asked is resource and fetched.right is not None:
-                changed = change(fetched.right)
-                if changed is not None:
-                    yield Either(right=changed)
-            else:
-                yield fetched
-
-    monkeypatch.setattr({{ prefix }}Client, "records", records)
 
 
 # --- Configuration and loading --------------------------------------------------------------
@@ -264,7 +156,7 @@ def test_a_run_creates_the_service_its_data_models_charts_and_dashboards(
 ) -> None:
     system = system_records(connection_options)
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     service = om_client.get_by_name(DashboardService, TEST_SERVICE)
@@ -289,7 +181,7 @@ def test_dashboards_refer_to_their_charts_and_data_models(
     stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
 ) -> None:
     system = system_records(connection_options)
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
     for dashboard, charts in system.dashboards:
         stored = read_dashboard(om_client, dashboard.name)
         assert stored is not None and stored.get("description") == dashboard.description
@@ -303,7 +195,7 @@ def test_data_model_column_types_are_mapped_to_what_the_server_accepts(
     stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
 ) -> None:
     system = system_records(connection_options)
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
     for model in system.data_models:
         stored = read_model(om_client, model.name)
         for column, record in zip(stored["columns"], model.columns, strict=True):
@@ -317,7 +209,7 @@ def test_labels_become_tags_of_the_connector_s_classification(
 ) -> None:
     system = system_records(connection_options)
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is not None
     for model in system.data_models:
@@ -334,8 +226,7 @@ def test_labels_become_tags_of_the_connector_s_classification(
 def test_no_tags_when_include_tags_is_off(
     stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(source(connection_options, includeTags=False), stand_in)
-    assert run(config, stand_in).passed
+    assert ingest(stand_in, connection_options, includeTags=False).passed
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is None
 
 
@@ -353,9 +244,7 @@ def test_owners_must_exist_in_openmetadata(
             monkeypatch, resource, lambda record: record.model_copy(update={"owner": next(owners)})
         )
 
-    result = run(
-        workflow_config(source(connection_options, includeOwners=True), stand_in), stand_in
-    )
+    result = ingest(stand_in, connection_options, includeOwners=True)
 
     assert result.passed
     assert result.status["source"]["warnings"] >= 1
@@ -370,8 +259,7 @@ def test_no_owners_when_include_owners_is_off(
 ) -> None:
     system = system_records(connection_options)
     assert any(dashboard.owner for dashboard, _ in system.dashboards)
-    config = workflow_config(source(connection_options, includeOwners=False), stand_in)
-    assert run(config, stand_in).passed
+    assert ingest(stand_in, connection_options, includeOwners=False).passed
     for dashboard, _ in system.dashboards:
         assert not read_dashboard(om_client, dashboard.name).get("owners")
 
@@ -388,7 +276,7 @@ def test_lineage_from_the_tables_a_data_model_reads_to_it_and_on_to_its_dashboar
     assert present, "the example's data models read at least two tables"
     table_ids = create_tables(om_client, present)
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     assert result.status["source"]["warnings"] >= 1  # the missing table
@@ -412,10 +300,7 @@ def test_a_filtered_dashboard_is_never_sent_and_is_counted(
     skipped = system.dashboards[0][0].name
     pattern = {"excludes": [f"^{skipped}$"]}
 
-    result = run(
-        workflow_config(source(connection_options, dashboardFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    result = ingest(stand_in, connection_options, dashboardFilterPattern=pattern)
 
     assert result.passed
     assert read_dashboard(om_client, skipped, "all") is None
@@ -431,9 +316,7 @@ def test_a_filtered_chart_is_never_sent_nor_linked_and_is_counted(
     showing = [d.name for d, charts in system.dashboards if skipped in {c.name for c in charts}]
     pattern = {"excludes": [f"^{skipped}$"]}
 
-    result = run(
-        workflow_config(source(connection_options, chartFilterPattern=pattern), stand_in), stand_in
-    )
+    result = ingest(stand_in, connection_options, chartFilterPattern=pattern)
 
     assert result.passed and result.failures == [], result.failures
     assert read_chart(om_client, skipped, "all") is None
@@ -449,10 +332,7 @@ def test_a_filtered_data_model_is_never_sent_nor_linked_and_is_counted(
     skipped = system.data_models[0].name
     pattern = {"excludes": [f"^{skipped}$"]}
 
-    result = run(
-        workflow_config(source(connection_options, dataModelFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    result = ingest(stand_in, connection_options, dataModelFilterPattern=pattern)
 
     assert result.passed and result.failures == [], result.failures
     assert read_model(om_client, skipped, "all") is None
@@ -470,10 +350,7 @@ def test_a_filtered_project_leaves_out_its_dashboards_and_data_models(
     models = [m.name for m in system.data_models if m.project == project]
     pattern = {"excludes": [f"^{project}$"]}
 
-    result = run(
-        workflow_config(source(connection_options, projectFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    result = ingest(stand_in, connection_options, projectFilterPattern=pattern)
 
     assert result.passed
     assert result.status["source"]["filtered"] == len(dashboards) + len(models)
@@ -488,9 +365,7 @@ def test_no_data_models_when_include_data_models_is_off(
 ) -> None:
     system = system_records(connection_options)
 
-    result = run(
-        workflow_config(source(connection_options, includeDataModels=False), stand_in), stand_in
-    )
+    result = ingest(stand_in, connection_options, includeDataModels=False)
 
     assert result.passed and result.failures == [], result.failures
     assert all(read_model(om_client, m.name, "all") is None for m in system.data_models)
@@ -500,30 +375,14 @@ def test_no_data_models_when_include_data_models_is_off(
 def test_an_invalid_filter_pattern_stops_the_run_before_anything_is_sent(
     stand_in: StandIn, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(
-        source(connection_options, dashboardFilterPattern={"excludes": ["("]}), stand_in
-    )
     with pytest.raises(
         ConfigError, match=r"dashboardFilterPattern\.excludes\[0\].*regular expression"
     ):
-        run(config, stand_in)
+        ingest(stand_in, connection_options, dashboardFilterPattern={"excludes": ["("]})
     assert stand_in.store.entities() == []
 
 
 # --- sourceConfig: deletions ------------------------------------------------------------------
-
-
-def _run_twice_without(
-    stand_in: StandIn,
-    connection_options: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    resource: Resource[Any],
-    gone: str,
-    **source_config: Any,
-) -> Any:
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    edit_records(monkeypatch, resource, lambda record: None if record.name == gone else record)
-    return run(workflow_config(source(connection_options, **source_config), stand_in), stand_in)
 
 
 def test_a_dashboard_the_system_no_longer_has_is_soft_deleted_once(
@@ -535,7 +394,7 @@ def test_a_dashboard_the_system_no_longer_has_is_soft_deleted_once(
     system = system_records(connection_options)
     gone = system.dashboards[-1][0].name
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, DASHBOARDS, gone)
+    second = run_twice(stand_in, connection_options, monkeypatch, DASHBOARDS, without(gone))
 
     assert second.passed
     assert read_dashboard(om_client, gone) is None
@@ -556,7 +415,7 @@ def test_a_data_model_the_system_no_longer_has_is_soft_deleted_once(
     system = system_records(connection_options)
     gone = system.data_models[-1].name
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, DATA_MODELS, gone)
+    second = run_twice(stand_in, connection_options, monkeypatch, DATA_MODELS, without(gone))
 
     assert second.passed
     assert read_model(om_client, gone) is None
@@ -574,7 +433,7 @@ def test_a_chart_no_dashboard_shows_any_more_is_soft_deleted_where_the_release_c
     system = system_records(connection_options)
     gone = next(iter(system.charts))
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, CHARTS, gone)
+    second = run_twice(stand_in, connection_options, monkeypatch, CHARTS, without(gone))
 
     assert second.passed
     if DELETES_CHARTS:
@@ -597,8 +456,8 @@ def test_nothing_is_deleted_when_the_mark_deleted_flags_are_off(
     if DELETES_CHARTS:
         flags["markDeletedCharts"] = False
 
-    second = _run_twice_without(
-        stand_in, connection_options, monkeypatch, DASHBOARDS, gone, **flags
+    second = run_twice(
+        stand_in, connection_options, monkeypatch, DASHBOARDS, without(gone), **flags
     )
 
     assert second.passed
@@ -609,6 +468,12 @@ def test_nothing_is_deleted_when_the_mark_deleted_flags_are_off(
 # --- Errors -----------------------------------------------------------------------------------
 
 
+def with_a_column_twice(broken: RemoteDataModel) -> Callable[[RemoteDataModel], RemoteDataModel]:
+    """A change of the system: ``broken`` has a column twice, which the connector refuses."""
+    duplicated = broken.model_copy(update={"columns": broken.columns + broken.columns[:1]})
+    return lambda model: duplicated if model.name == broken.name else model
+
+
 def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
     stand_in: StandIn,
     om_client: OpenMetadata,
@@ -617,12 +482,9 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
 ) -> None:
     system = system_records(connection_options)
     broken = system.data_models[0]
-    duplicated = broken.model_copy(update={"columns": broken.columns + broken.columns[:1]})
-    edit_records(
-        monkeypatch, DATA_MODELS, lambda model: duplicated if model.name == broken.name else model
-    )
+    edit_records(monkeypatch, DATA_MODELS, with_a_column_twice(broken))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     [failure] = result.failures
     assert broken.name in failure["name"] and "a column name appears twice" in failure["error"]
@@ -631,12 +493,49 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
     assert all(read_dashboard(om_client, d.name) for d, _ in system.dashboards)
 
 
-def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
-    connection = CustomDashboardConnection(
-        type=CustomDashboardType.CustomDashboard,
-        sourcePythonClass=SOURCE_CLASS,
-        connectionOptions=connection_options,
+def test_a_data_model_whose_record_fails_is_not_soft_deleted_by_a_later_run(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record that fails is still in the system: its data model stays as the last run
+    left it."""
+    system = system_records(connection_options)
+    broken = system.data_models[0]
+
+    run_twice_with_a_failing_record(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        DATA_MODELS,
+        with_a_column_twice(broken),
+        failing=broken.name,
+        error="a column name appears twice",
     )
+
+    assert read_model(om_client, broken.name) is not None
+
+
+def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is missing may only be unread: a dashboard the system no longer has stays."""
+    system = system_records(connection_options)
+    gone = system.dashboards[-1][0].name
+
+    run_twice_with_an_unreadable_page(
+        stand_in, connection_options, monkeypatch, DASHBOARDS, without(gone)
+    )
+
+    assert read_dashboard(om_client, gone) is not None
+
+
+def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
+    connection = service_connection(connection_options)
     client = connector.get_connection(connection)
 
     result = connector.test_connection(None, client, connection, automation_workflow=None)

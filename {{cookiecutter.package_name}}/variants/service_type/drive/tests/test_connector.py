@@ -1,4 +1,3 @@
-{%- set prefix = cookiecutter.class_name | class_prefix -%}
 """The drive connector as OpenMetadata runs it, against the stand-in server.
 
 Expectations come from what the client reads from the system (``system_drive``), not
@@ -8,32 +7,24 @@ from the example's names: replace the client and the tests check your connector.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from local_harness import ConfigError, StandIn, run
+from local_harness import ConfigError, RunResult, StandIn
 from metadata.generated.schema.entity.classification.classification import Classification
 from metadata.generated.schema.entity.data.directory import Directory
 from metadata.generated.schema.entity.data.file import File
 from metadata.generated.schema.entity.data.spreadsheet import Spreadsheet
 from metadata.generated.schema.entity.data.worksheet import Worksheet
-from metadata.generated.schema.entity.services.connections.drive.customDriveConnection import (
-    CustomDriveConnection,
-    CustomDriveType,
-)
 from metadata.generated.schema.entity.services.driveService import DriveService
-from metadata.ingestion.api.models import Either
 from metadata.ingestion.api.parser import parse_workflow_config_gracefully
 from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.drive.{{ cookiecutter.module_name }} import (
     metadata as connector,
-)
-from metadata.ingestion.source.drive.{{ cookiecutter.module_name }}.client import (
-    {{ prefix }}Client,
 )
 from metadata.ingestion.source.drive.{{ cookiecutter.module_name }}.models import (
     DIRECTORIES,
@@ -41,14 +32,28 @@ from metadata.ingestion.source.drive.{{ cookiecutter.module_name }}.models impor
     SPREADSHEETS,
     SUBDIRECTORIES,
     WORKSHEETS,
+    RemoteWorksheet,
 )
 from metadata.ingestion.source.drive.{{ cookiecutter.module_name }}.records import Resource
 from metadata.utils import fqn
 from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config, workflow_config
+from .conftest import TEST_SERVICE, project_config
+from .support import (
+    SOURCE_CLASS,
+    edit_records,
+    ingest,
+    read,
+    rights,
+    run_twice,
+    run_twice_with_a_failing_record,
+    run_twice_with_an_unreadable_page,
+    service_connection,
+    system_client,
+    tag_fqns,
+    tags_of,
+)
 
-SOURCE_CLASS = f"{connector.__name__}.{connector.{{ cookiecutter.class_name }}.__name__}"
 # The fields read back per entity type (each one of the server's fields of that type).
 FIELDS = {
     Directory: "parent,tags,owners",
@@ -103,35 +108,12 @@ class Drive:
         return [held for held in self.of(kind) if names.count(held.record.name) == 1]
 
 
-def source(connection_options: dict[str, str], **source_config: Any) -> dict[str, Any]:
-    """The ``source`` of a workflow config for the example system."""
-    return {
-        "type": "customDrive",
-        "serviceName": TEST_SERVICE,
-        "serviceConnection": {
-            "config": {
-                "type": "CustomDrive",
-                "sourcePythonClass": SOURCE_CLASS,
-                "connectionOptions": connection_options,
-            }
-        },
-        "sourceConfig": {"config": {"type": "DriveMetadata", **source_config}},
-    }
-
-
 def child_fqn(parent: str | None, name: str) -> str:
     """The server's rule: the parent's FQN (or the service's) and the quoted name."""
     return f"{parent or fqn.quote_name(TEST_SERVICE)}.{fqn.quote_name(name)}"
 
 
 def system_drive(connection_options: dict[str, str]) -> Drive:
-    client = connector.get_connection(
-        CustomDriveConnection(
-            type=CustomDriveType.CustomDrive,
-            sourcePythonClass=SOURCE_CLASS,
-            connectionOptions=connection_options,
-        )
-    )
     drive = Drive()
 
     def walk(records: list[Any], path: str, parent: str | None) -> None:
@@ -149,36 +131,18 @@ def system_drive(connection_options: dict[str, str]) -> Drive:
                 directory.fqn,
             )
 
-    walk(list(rights(client.records(DIRECTORIES))), "", None)
-    for spreadsheet in list(rights(client.records(SPREADSHEETS))):
-        sheet = Held(Spreadsheet, child_fqn(None, spreadsheet.name), None, spreadsheet)
-        drive.entities.append(sheet)
-        for worksheet in rights(client.records(WORKSHEETS, spreadsheet=spreadsheet.name)):
-            drive.entities.append(
-                Held(Worksheet, child_fqn(sheet.fqn, worksheet.name), sheet.fqn, worksheet)
-            )
-    client.close()
+    with system_client(connection_options) as client:
+        walk(list(rights(client.records(DIRECTORIES))), "", None)
+        for spreadsheet in list(rights(client.records(SPREADSHEETS))):
+            sheet = Held(Spreadsheet, child_fqn(None, spreadsheet.name), None, spreadsheet)
+            drive.entities.append(sheet)
+            for worksheet in rights(client.records(WORKSHEETS, spreadsheet=spreadsheet.name)):
+                drive.entities.append(
+                    Held(Worksheet, child_fqn(sheet.fqn, worksheet.name), sheet.fqn, worksheet)
+                )
     assert all(drive.of(kind) for kind in FIELDS), "the example system has every kind of entity"
     assert any(held.parent for held in drive.of(Directory)), "the example system nests directories"
     return drive
-
-
-def rights(fetched: Iterator[Either]) -> Iterator[Any]:
-    for item in fetched:
-        assert item.left is None, item.left
-        yield item.right
-
-
-def read(om_client: OpenMetadata, path: str) -> Any:
-    """A GET on OpenMetadata's REST API (through the real client), ``None`` for a 404."""
-    from metadata.ingestion.ometa.client import APIError
-
-    try:
-        return om_client.client.get(path)
-    except APIError as err:
-        if err.status_code == 404:
-            return None
-        raise
 
 
 def read_entity(om_client: OpenMetadata, held: Held, include: str = "non-deleted") -> Any:
@@ -187,26 +151,27 @@ def read_entity(om_client: OpenMetadata, held: Held, include: str = "non-deleted
     return read(om_client, f"{path}/name/{name}?fields={FIELDS[held.kind]}&include={include}")
 
 
-def edit_records(
-    monkeypatch: pytest.MonkeyPatch, kind: type[Any], change: Callable[[Any], Any | None]
-) -> None:
-    """Make the system answer the records of ``kind`` changed (None drops one)."""
-    original = {{ prefix }}Client.records
+def run_twice_without(
+    stand_in: StandIn,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    gone: Held,
+    **source_config: Any,
+) -> RunResult:
+    """``run_twice``, the system no longer having the record of ``gone``."""
+    return run_twice(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        RESOURCES[gone.kind],
+        dropping(gone),
+        **source_config,
+    )
 
-    def records(
-        self: {{ prefix }}Client,
-        asked: Resource[Any],
-        **parents: str,
-    ) -> Iterator[Either]:
-        for fetched in original(self, asked, **parents):
-            if asked in RESOURCES[kind] and fetched.right is not None:
-                changed = change(fetched.right)
-                if changed is not None:
-                    yield Either(right=changed)
-            else:
-                yield fetched
 
-    monkeypatch.setattr({{ prefix }}Client, "records", records)
+def dropping(gone: Held) -> Callable[[Any], Any | None]:
+    """A change of the system: the record of ``gone`` is no longer there."""
+    return lambda record: None if record == gone.record else record
 
 
 def parent_of(stored: dict[str, Any], kind: type[Any]) -> str | None:
@@ -243,7 +208,7 @@ def test_a_run_creates_the_service_and_everything_under_its_parent(
 ) -> None:
     drive = system_drive(connection_options)
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     service = om_client.get_by_name(DriveService, TEST_SERVICE)
@@ -262,7 +227,7 @@ def test_files_keep_their_type_mime_type_and_size(
     stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
 ) -> None:
     drive = system_drive(connection_options)
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
     for held in drive.of(File):
         stored = read_entity(om_client, held)
         assert stored.get("fileType") == held.record.file_type
@@ -275,7 +240,7 @@ def test_worksheets_carry_the_columns_of_their_header_row(
 ) -> None:
     drive = system_drive(connection_options)
     assert any(held.record.columns for held in drive.of(Worksheet))
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
     for held in drive.of(Worksheet):
         stored = read_entity(om_client, held)
         columns = stored.get("columns") or []
@@ -292,25 +257,21 @@ def test_labels_become_tags_of_the_connector_s_classification(
     drive = system_drive(connection_options)
     assert any(held.record.labels for held in drive.entities)
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is not None
     for held in drive.entities:
-        stored = read_entity(om_client, held)
-        tags = {tag["tagFQN"] for tag in stored.get("tags") or []}
-        assert tags == {f"{connector.CLASSIFICATION}.{label}" for label in held.record.labels}
+        assert tag_fqns(read_entity(om_client, held)) == tags_of(held.record.labels)
     for held in drive.of(Worksheet):
         columns = read_entity(om_client, held).get("columns") or []
         for column, record in zip(columns, held.record.columns, strict=True):
-            column_tags = {tag["tagFQN"] for tag in column.get("tags") or []}
-            assert column_tags == {f"{connector.CLASSIFICATION}.{label}" for label in record.labels}
+            assert tag_fqns(column) == tags_of(record.labels)
 
 
 def test_no_tags_when_include_tags_is_off(
     stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(source(connection_options, includeTags=False), stand_in)
-    assert run(config, stand_in).passed
+    assert ingest(stand_in, connection_options, includeTags=False).passed
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is None
 
 
@@ -325,10 +286,13 @@ def test_owners_must_exist_in_openmetadata(
     """An owner that is an OpenMetadata user is set; one that is not is a warning."""
     drive = system_drive(connection_options)
     names = iter(sorted({"admin", "nobody"}) * len(drive.of(kind)))  # a user, and no one
-    edit_records(monkeypatch, kind, lambda record: record.model_copy(update={"owner": next(names)}))
+    edit_records(
+        monkeypatch,
+        RESOURCES[kind],
+        lambda record: record.model_copy(update={"owner": next(names)}),
+    )
 
-    config = workflow_config(source(connection_options, includeOwners=True), stand_in)
-    result = run(config, stand_in)
+    result = ingest(stand_in, connection_options, includeOwners=True)
 
     assert result.passed
     assert result.status["source"]["warnings"] >= 1
@@ -345,7 +309,7 @@ def test_no_owners_unless_include_owners_is_on(
     """``includeOwners`` is off by default for drive services, as in OpenMetadata's UI."""
     drive = system_drive(connection_options)
     assert any(held.record.owner for held in drive.entities)
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
     assert all(not read_entity(om_client, held).get("owners") for held in drive.entities)
 
 
@@ -370,8 +334,7 @@ def test_a_filtered_entity_is_never_sent_nor_what_it_holds_and_is_counted(
     skipped = max(drive.unique(kind), key=lambda held: len(drive.below(held)))
     pattern = {"excludes": [f"^{re.escape(skipped.record.name)}$"]}
 
-    config = workflow_config(source(connection_options, **{PATTERNS[kind]: pattern}), stand_in)
-    result = run(config, stand_in)
+    result = ingest(stand_in, connection_options, **{PATTERNS[kind]: pattern})
 
     assert result.passed
     gone = drive.below(skipped)
@@ -398,7 +361,7 @@ def test_an_include_setting_off_leaves_out_that_kind_of_entity(
 ) -> None:
     drive = system_drive(connection_options)
 
-    result = run(workflow_config(source(connection_options, **{flag: False}), stand_in), stand_in)
+    result = ingest(stand_in, connection_options, **{flag: False})
 
     assert result.passed
     for held in drive.entities:
@@ -409,29 +372,14 @@ def test_an_include_setting_off_leaves_out_that_kind_of_entity(
 def test_an_invalid_filter_pattern_stops_the_run_before_anything_is_sent(
     stand_in: StandIn, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(
-        source(connection_options, worksheetFilterPattern={"excludes": ["("]}), stand_in
-    )
     with pytest.raises(
         ConfigError, match=r"worksheetFilterPattern\.excludes\[0\].*regular expression"
     ):
-        run(config, stand_in)
+        ingest(stand_in, connection_options, worksheetFilterPattern={"excludes": ["("]})
     assert stand_in.store.entities() == []
 
 
 # --- sourceConfig: deletions ------------------------------------------------------------------
-
-
-def _run_twice_without(
-    stand_in: StandIn,
-    connection_options: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    gone: Held,
-    **source_config: Any,
-) -> Any:
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    edit_records(monkeypatch, gone.kind, lambda record: None if record == gone.record else record)
-    return run(workflow_config(source(connection_options, **source_config), stand_in), stand_in)
 
 
 @pytest.mark.parametrize("kind", [File, Worksheet], ids=lambda kind: kind.__name__)
@@ -445,7 +393,7 @@ def test_an_entity_the_system_no_longer_has_is_soft_deleted_once(
     drive = system_drive(connection_options)
     gone = drive.removable(kind)
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, gone)
+    second = run_twice_without(stand_in, connection_options, monkeypatch, gone)
 
     assert second.passed
     assert read_entity(om_client, gone) is None
@@ -465,7 +413,7 @@ def test_a_directory_the_system_no_longer_has_is_soft_deleted_once_with_its_cont
     gone = next(held for held in reversed(drive.of(Directory)) if held.parent)
     content = drive.below(gone)
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, gone)
+    second = run_twice_without(stand_in, connection_options, monkeypatch, gone)
 
     assert second.passed
     assert stand_in.store.deletions().count(gone.fqn) == 1
@@ -493,7 +441,7 @@ def test_nothing_is_deleted_when_its_mark_deleted_setting_is_off(
     drive = system_drive(connection_options)
     gone = drive.removable(kind)
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, gone, **{flag: False})
+    second = run_twice_without(stand_in, connection_options, monkeypatch, gone, **{flag: False})
 
     assert second.passed
     assert read_entity(om_client, gone) is not None
@@ -507,11 +455,13 @@ def test_worksheets_of_a_spreadsheet_the_run_does_not_read_are_untouched(
     spreadsheet = next(held for held in drive.unique(Spreadsheet) if len(drive.below(held)) > 1)
     pattern = {"excludes": [f"^{re.escape(spreadsheet.record.name)}$"]}
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    config = source(
-        connection_options, spreadsheetFilterPattern=pattern, markDeletedSpreadsheets=False
+    assert ingest(stand_in, connection_options).passed
+    second = ingest(
+        stand_in,
+        connection_options,
+        spreadsheetFilterPattern=pattern,
+        markDeletedSpreadsheets=False,
     )
-    second = run(workflow_config(config, stand_in), stand_in)
 
     assert second.passed
     assert all(read_entity(om_client, held) for held in drive.below(spreadsheet))
@@ -527,11 +477,8 @@ def test_a_directory_the_filter_now_leaves_out_is_deleted_the_service_is_the_sco
     directory = next(held for held in reversed(drive.unique(Directory)) if held.parent)
     pattern = {"excludes": [f"^{re.escape(directory.record.name)}$"]}
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    second = run(
-        workflow_config(source(connection_options, directoryFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    assert ingest(stand_in, connection_options).passed
+    second = ingest(stand_in, connection_options, directoryFilterPattern=pattern)
 
     assert second.passed
     assert stand_in.store.deletions().count(directory.fqn) == 1
@@ -543,10 +490,8 @@ def test_a_kind_of_entity_the_run_leaves_out_is_not_deleted(
 ) -> None:
     drive = system_drive(connection_options)
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    second = run(
-        workflow_config(source(connection_options, includeFiles=False), stand_in), stand_in
-    )
+    assert ingest(stand_in, connection_options).passed
+    second = ingest(stand_in, connection_options, includeFiles=False)
 
     assert second.passed
     assert stand_in.store.deletions() == []
@@ -554,6 +499,13 @@ def test_a_kind_of_entity_the_run_leaves_out_is_not_deleted(
 
 
 # --- Errors -----------------------------------------------------------------------------------
+
+
+def with_a_column_twice(broken: RemoteWorksheet) -> Callable[[RemoteWorksheet], RemoteWorksheet]:
+    """A change of the system: the worksheet ``broken`` has a column twice, which the
+    connector refuses."""
+    duplicated = broken.model_copy(update={"columns": broken.columns + broken.columns[:1]})
+    return lambda sheet: duplicated if sheet == broken else sheet
 
 
 def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
@@ -565,10 +517,9 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
     drive = system_drive(connection_options)
     broken = next(held for held in drive.of(Worksheet) if held.record.columns)
     record = broken.record
-    duplicated = record.model_copy(update={"columns": record.columns + record.columns[:1]})
-    edit_records(monkeypatch, Worksheet, lambda sheet: duplicated if sheet == record else sheet)
+    edit_records(monkeypatch, WORKSHEETS, with_a_column_twice(record))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     [failure] = result.failures
     assert record.name in failure["name"] and "a column name appears twice" in failure["error"]
@@ -576,12 +527,50 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
     assert all(read_entity(om_client, held) for held in drive.entities if held is not broken)
 
 
-def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
-    connection = CustomDriveConnection(
-        type=CustomDriveType.CustomDrive,
-        sourcePythonClass=SOURCE_CLASS,
-        connectionOptions=connection_options,
+def test_a_worksheet_whose_record_fails_is_not_soft_deleted_by_a_later_run(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record that fails is still in the system: its worksheet stays as the last run
+    left it."""
+    drive = system_drive(connection_options)
+    broken = next(held for held in drive.of(Worksheet) if held.record.columns)
+    record = broken.record
+
+    run_twice_with_a_failing_record(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        WORKSHEETS,
+        with_a_column_twice(record),
+        failing=record.name,
+        error="a column name appears twice",
     )
+
+    assert read_entity(om_client, broken) is not None
+
+
+def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is missing may only be unread: a file the system no longer has stays."""
+    drive = system_drive(connection_options)
+    gone = drive.removable(File)
+
+    run_twice_with_an_unreadable_page(
+        stand_in, connection_options, monkeypatch, RESOURCES[File], dropping(gone)
+    )
+
+    assert read_entity(om_client, gone) is not None
+
+
+def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
+    connection = service_connection(connection_options)
     client = connector.get_connection(connection)
 
     result = connector.test_connection(None, client, connection, automation_workflow=None)

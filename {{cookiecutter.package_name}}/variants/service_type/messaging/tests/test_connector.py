@@ -1,4 +1,3 @@
-{%- set prefix = cookiecutter.class_name | class_prefix -%}
 """The messaging connector as OpenMetadata runs it, against the stand-in server.
 
 Expectations come from what the client reads from the system (``system_topics``...),
@@ -8,28 +7,20 @@ not from the example's names: replace the client and the tests check your connec
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from local_harness import ConfigError, StandIn, run
+from local_harness import ConfigError, StandIn
 from metadata.generated.schema.entity.classification.classification import Classification
 from metadata.generated.schema.entity.data.topic import Topic
-from metadata.generated.schema.entity.services.connections.messaging.customMessagingConnection import (
-    CustomMessagingConnection,
-    CustomMessagingType,
-)
 from metadata.generated.schema.entity.services.messagingService import MessagingService
-from metadata.ingestion.api.models import Either
 from metadata.ingestion.api.parser import parse_workflow_config_gracefully
 from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.messaging.{{ cookiecutter.module_name }} import (
     metadata as connector,
-)
-from metadata.ingestion.source.messaging.{{ cookiecutter.module_name }}.client import (
-    {{ prefix }}Client,
 )
 from metadata.ingestion.source.messaging.{{ cookiecutter.module_name }}.models import (
     MESSAGES,
@@ -37,78 +28,46 @@ from metadata.ingestion.source.messaging.{{ cookiecutter.module_name }}.models i
     RemoteField,
     RemoteTopic,
 )
-from metadata.ingestion.source.messaging.{{ cookiecutter.module_name }}.records import Resource
 from metadata.utils import fqn
 from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config, workflow_config
-
-SOURCE_CLASS = f"{connector.__name__}.{connector.{{ cookiecutter.class_name }}.__name__}"
-
-
-def source(connection_options: dict[str, str], **source_config: Any) -> dict[str, Any]:
-    """The ``source`` of a workflow config for the example system."""
-    return {
-        "type": "customMessaging",
-        "serviceName": TEST_SERVICE,
-        "serviceConnection": {
-            "config": {
-                "type": "CustomMessaging",
-                "sourcePythonClass": SOURCE_CLASS,
-                "connectionOptions": connection_options,
-            }
-        },
-        "sourceConfig": {"config": {"type": "MessagingMetadata", **source_config}},
-    }
-
-
-def service_connection(connection_options: dict[str, str]) -> CustomMessagingConnection:
-    return CustomMessagingConnection(
-        type=CustomMessagingType.CustomMessaging,
-        sourcePythonClass=SOURCE_CLASS,
-        connectionOptions=connection_options,
-    )
+from .conftest import TEST_SERVICE, project_config
+from .support import (
+    SOURCE_CLASS,
+    edit_records,
+    ingest,
+    read,
+    rights,
+    run_twice,
+    run_twice_with_a_failing_record,
+    run_twice_with_an_unreadable_page,
+    service_connection,
+    system_client,
+    tag_fqns,
+    tags_of,
+    without,
+)
 
 
 def system_topics(connection_options: dict[str, str]) -> list[RemoteTopic]:
     """Every topic the client reads."""
-    client = connector.get_connection(service_connection(connection_options))
-    topics = list(rights(client.records(TOPICS)))
-    client.close()
+    with system_client(connection_options) as client:
+        topics = list(rights(client.records(TOPICS)))
     assert topics, "the example system has topics"
     return topics
 
 
 def system_messages(connection_options: dict[str, str], topic: str) -> list[str]:
     """The sample messages of ``topic``, as the connector sends them."""
-    client = connector.get_connection(service_connection(connection_options))
-    messages = [
-        connector.message_text(m.value) for m in rights(client.records(MESSAGES, topic=topic))
-    ]
-    client.close()
+    with system_client(connection_options) as client:
+        messages = [
+            connector.message_text(m.value) for m in rights(client.records(MESSAGES, topic=topic))
+        ]
     return messages[: connector.SAMPLE_MESSAGES]
-
-
-def rights(fetched: Iterator[Either]) -> Iterator[Any]:
-    for item in fetched:
-        assert item.left is None, item.left
-        yield item.right
 
 
 def topic_fqn(topic: str) -> str:
     return fqn.build(None, Topic, service_name=TEST_SERVICE, topic_name=topic)
-
-
-def read(om_client: OpenMetadata, path: str) -> Any:
-    """A GET on OpenMetadata's REST API (through the real client), ``None`` for a 404."""
-    from metadata.ingestion.ometa.client import APIError
-
-    try:
-        return om_client.client.get(path)
-    except APIError as err:
-        if err.status_code == 404:
-            return None
-        raise
 
 
 def read_topic(om_client: OpenMetadata, topic: str, include: str = "non-deleted") -> Any:
@@ -122,38 +81,6 @@ def sample_messages(om_client: OpenMetadata, topic: str) -> list[str]:
     stored = read_topic(om_client, topic_fqn(topic))
     with_sample = read(om_client, f"/topics/{stored['id']}/sampleData")
     return list((with_sample.get("sampleData") or {}).get("messages") or [])
-
-
-def tags_of(entity: dict[str, Any]) -> set[str]:
-    return {tag["tagFQN"] for tag in entity.get("tags") or []}
-
-
-def tags_from(labels: tuple[str, ...]) -> set[str]:
-    return {f"{connector.CLASSIFICATION}.{label}" for label in labels}
-
-
-def edit_records(
-    monkeypatch: pytest.MonkeyPatch,
-    resource: Resource[Any],
-    change: Callable[[Any], Any | None],
-) -> None:
-    """Make the system answer ``resource`` with each record changed (None drops it)."""
-    original = {{ prefix }}Client.records
-
-    def records(
-        self: {{ prefix }}Client,
-        asked: Resource[Any],
-        **parents: str,
-    ) -> Iterator[Either]:
-        for fetched in original(self, asked, **parents):
-            if asked is resource and fetched.right is not None:
-                changed = change(fetched.right)
-                if changed is not None:
-                    yield Either(right=changed)
-            else:
-                yield fetched
-
-    monkeypatch.setattr({{ prefix }}Client, "records", records)
 
 
 # --- Configuration and loading --------------------------------------------------------------
@@ -184,7 +111,7 @@ def test_a_run_creates_the_service_and_every_topic_under_it(
 ) -> None:
     topics = system_topics(connection_options)
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     service = om_client.get_by_name(MessagingService, TEST_SERVICE)
@@ -218,7 +145,7 @@ def test_message_schemas_keep_their_type_and_fields(
     assert topics, "the example system has a topic with a message schema"
     assert any(f.fields for t in topics for f in t.message_schema.fields), "and nested fields"
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     for topic in topics:
         schema = read_topic(om_client, topic_fqn(topic.name))["messageSchema"]
@@ -264,19 +191,19 @@ def test_labels_become_tags_of_topics_and_of_schema_fields(
     schemas = [topic.message_schema for topic in topics if topic.message_schema]
     assert any(list(connector.field_labels(s.fields)) for s in schemas), "and a schema field"
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is not None
     for topic in topics:
         stored = read_topic(om_client, topic_fqn(topic.name))
-        assert tags_of(stored) == tags_from(topic.labels)
+        assert tag_fqns(stored) == tags_of(topic.labels)
         if topic.message_schema:
             assert_field_tags(stored["messageSchema"]["schemaFields"], topic.message_schema.fields)
 
 
 def assert_field_tags(stored: list[dict[str, Any]], fields: tuple[RemoteField, ...]) -> None:
     for stored_field, field in zip(stored, fields, strict=True):
-        assert tags_of(stored_field) == tags_from(field.labels), field.name
+        assert tag_fqns(stored_field) == tags_of(field.labels), field.name
         assert_field_tags(stored_field.get("children") or [], field.fields)
 
 
@@ -287,8 +214,7 @@ def test_sample_messages_arrive_when_generate_sample_data_is_on(
     expected = {topic.name: system_messages(connection_options, topic.name) for topic in topics}
     assert any(expected.values()), "the example system has messages"
 
-    config = workflow_config(source(connection_options, generateSampleData=True), stand_in)
-    assert run(config, stand_in).passed
+    assert ingest(stand_in, connection_options, generateSampleData=True).passed
 
     for topic in topics:
         assert sample_messages(om_client, topic.name) == expected[topic.name], topic.name
@@ -299,7 +225,7 @@ def test_no_sample_data_unless_generate_sample_data_is_on(
 ) -> None:
     """``generateSampleData`` is off by default in OpenMetadata."""
     topics = system_topics(connection_options)
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
     for topic in topics:
         assert sample_messages(om_client, topic.name) == [], topic.name
 
@@ -316,7 +242,7 @@ def test_owners_must_exist_in_openmetadata(
     names = iter(sorted(owners) * len(topics))
     edit_records(monkeypatch, TOPICS, lambda topic: topic.model_copy(update={"owner": next(names)}))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed
     assert result.status["source"]["warnings"] >= 1
@@ -337,9 +263,7 @@ def test_a_filtered_topic_is_never_sent_and_is_counted(
     skipped = topics[0]
     pattern = {"excludes": [f"^{re.escape(skipped.name)}$"]}
 
-    result = run(
-        workflow_config(source(connection_options, topicFilterPattern=pattern), stand_in), stand_in
-    )
+    result = ingest(stand_in, connection_options, topicFilterPattern=pattern)
 
     assert result.passed
     assert read_topic(om_client, topic_fqn(skipped.name), "all") is None
@@ -350,27 +274,12 @@ def test_a_filtered_topic_is_never_sent_and_is_counted(
 def test_an_invalid_filter_pattern_stops_the_run_before_anything_is_sent(
     stand_in: StandIn, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(
-        source(connection_options, topicFilterPattern={"excludes": ["("]}), stand_in
-    )
     with pytest.raises(ConfigError, match=r"topicFilterPattern\.excludes\[0\].*regular expression"):
-        run(config, stand_in)
+        ingest(stand_in, connection_options, topicFilterPattern={"excludes": ["("]})
     assert stand_in.store.entities() == []
 
 
 # --- sourceConfig: deletions ------------------------------------------------------------------
-
-
-def _run_twice_without(
-    stand_in: StandIn,
-    connection_options: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    gone: str,
-    **source_config: Any,
-) -> Any:
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    edit_records(monkeypatch, TOPICS, lambda topic: None if topic.name == gone else topic)
-    return run(workflow_config(source(connection_options, **source_config), stand_in), stand_in)
 
 
 def test_a_topic_the_system_no_longer_has_is_soft_deleted_once(
@@ -383,7 +292,7 @@ def test_a_topic_the_system_no_longer_has_is_soft_deleted_once(
     gone = topics[-1]
     gone_fqn = topic_fqn(gone.name)
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, gone.name)
+    second = run_twice(stand_in, connection_options, monkeypatch, TOPICS, without(gone.name))
 
     assert second.passed
     assert read_topic(om_client, gone_fqn) is None
@@ -403,8 +312,13 @@ def test_nothing_is_deleted_when_mark_deleted_topics_is_off(
     topics = system_topics(connection_options)
     gone = topics[-1]
 
-    second = _run_twice_without(
-        stand_in, connection_options, monkeypatch, gone.name, markDeletedTopics=False
+    second = run_twice(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        TOPICS,
+        without(gone.name),
+        markDeletedTopics=False,
     )
 
     assert second.passed
@@ -421,10 +335,8 @@ def test_a_topic_the_filter_now_leaves_out_is_soft_deleted_like_a_gone_one(
     left_out_fqn = topic_fqn(left_out.name)
     pattern = {"excludes": [f"^{re.escape(left_out.name)}$"]}
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    second = run(
-        workflow_config(source(connection_options, topicFilterPattern=pattern), stand_in), stand_in
-    )
+    assert ingest(stand_in, connection_options).passed
+    second = ingest(stand_in, connection_options, topicFilterPattern=pattern)
 
     assert second.passed
     assert read_topic(om_client, left_out_fqn) is None
@@ -432,6 +344,13 @@ def test_a_topic_the_filter_now_leaves_out_is_soft_deleted_like_a_gone_one(
 
 
 # --- Errors -----------------------------------------------------------------------------------
+
+
+def with_no_partitions(broken: RemoteTopic) -> Callable[[RemoteTopic], RemoteTopic]:
+    """A change of the system: ``broken`` has no partitions, which the server refuses."""
+    return lambda topic: (
+        topic.model_copy(update={"partitions": 0}) if topic.name == broken.name else topic
+    )
 
 
 def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
@@ -442,20 +361,54 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
 ) -> None:
     topics = system_topics(connection_options)
     broken = topics[0]
-    edit_records(
-        monkeypatch,
-        TOPICS,
-        lambda topic: (
-            topic.model_copy(update={"partitions": 0}) if topic.name == broken.name else topic
-        ),
-    )
+    edit_records(monkeypatch, TOPICS, with_no_partitions(broken))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     [failure] = result.failures
     assert broken.name in failure["name"] and "partitions" in failure["error"]
     assert read_topic(om_client, topic_fqn(broken.name)) is None
     assert all(read_topic(om_client, topic_fqn(topic.name)) for topic in topics[1:])
+
+
+def test_a_topic_whose_record_fails_is_not_soft_deleted_by_a_later_run(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record that fails is still in the system: its topic stays as the last run left it."""
+    topics = system_topics(connection_options)
+    broken = topics[0]
+
+    run_twice_with_a_failing_record(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        TOPICS,
+        with_no_partitions(broken),
+        failing=broken.name,
+        error="partitions",
+    )
+
+    assert read_topic(om_client, topic_fqn(broken.name)) is not None
+
+
+def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is missing may only be unread: a topic the system no longer has stays."""
+    topics = system_topics(connection_options)
+    gone = topics[-1]
+
+    run_twice_with_an_unreadable_page(
+        stand_in, connection_options, monkeypatch, TOPICS, without(gone.name)
+    )
+
+    assert read_topic(om_client, topic_fqn(gone.name)) is not None
 
 
 def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:

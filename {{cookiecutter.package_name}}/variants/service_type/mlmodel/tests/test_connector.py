@@ -1,4 +1,3 @@
-{%- set prefix = cookiecutter.class_name | class_prefix -%}
 """The ML model connector as OpenMetadata runs it, against the stand-in server.
 
 Expectations come from what the client reads from the system (``system_models``...),
@@ -8,164 +7,64 @@ not from the example's names: replace the client and the tests check your connec
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from local_harness import ConfigError, StandIn, run
-from metadata.generated.schema.api.data.createDatabase import CreateDatabaseRequest
-from metadata.generated.schema.api.data.createDatabaseSchema import (
-    CreateDatabaseSchemaRequest,
-)
-from metadata.generated.schema.api.data.createTable import CreateTableRequest
-from metadata.generated.schema.api.services.createDatabaseService import (
-    CreateDatabaseServiceRequest,
-)
+from local_harness import ConfigError, StandIn
 from metadata.generated.schema.entity.classification.classification import Classification
 from metadata.generated.schema.entity.data.mlmodel import MlModel
-from metadata.generated.schema.entity.data.table import Column, DataType, Table
-from metadata.generated.schema.entity.services.connections.mlmodel.customMlModelConnection import (
-    CustomMlModelConnection,
-    CustomMlModelType,
-)
-from metadata.generated.schema.entity.services.databaseService import DatabaseServiceType
 from metadata.generated.schema.entity.services.mlmodelService import MlModelService
-from metadata.ingestion.api.models import Either
 from metadata.ingestion.api.parser import parse_workflow_config_gracefully
 from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.mlmodel.{{ cookiecutter.module_name }} import (
     metadata as connector,
 )
-from metadata.ingestion.source.mlmodel.{{ cookiecutter.module_name }}.client import (
-    {{ prefix }}Client,
-)
 from metadata.ingestion.source.mlmodel.{{ cookiecutter.module_name }}.models import (
     MODELS,
     RemoteHyperParameter,
     RemoteMlModel,
 )
-from metadata.ingestion.source.mlmodel.{{ cookiecutter.module_name }}.records import Resource
 from metadata.utils import fqn
 from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config, workflow_config
-
-SOURCE_CLASS = f"{connector.__name__}.{connector.{{ cookiecutter.class_name }}.__name__}"
-
-
-def source(connection_options: dict[str, str], **source_config: Any) -> dict[str, Any]:
-    """The ``source`` of a workflow config for the example system."""
-    return {
-        "type": "customMlModel",
-        "serviceName": TEST_SERVICE,
-        "serviceConnection": {
-            "config": {
-                "type": "CustomMlModel",
-                "sourcePythonClass": SOURCE_CLASS,
-                "connectionOptions": connection_options,
-            }
-        },
-        "sourceConfig": {"config": {"type": "MlModelMetadata", **source_config}},
-    }
-
-
-def service_connection(connection_options: dict[str, str]) -> CustomMlModelConnection:
-    return CustomMlModelConnection(
-        type=CustomMlModelType.CustomMlModel,
-        sourcePythonClass=SOURCE_CLASS,
-        connectionOptions=connection_options,
-    )
+from .conftest import TEST_SERVICE, project_config
+from .support import (
+    SOURCE_CLASS,
+    create_tables,
+    edit_records,
+    ingest,
+    read,
+    rights,
+    run_twice,
+    run_twice_with_a_failing_record,
+    run_twice_with_an_unreadable_page,
+    service_connection,
+    system_client,
+    tag_fqns,
+    tags_of,
+    without,
+)
 
 
 def system_models(connection_options: dict[str, str]) -> list[RemoteMlModel]:
     """Every model the client reads."""
-    client = connector.get_connection(service_connection(connection_options))
-    models = list(rights(client.records(MODELS)))
-    client.close()
+    with system_client(connection_options) as client:
+        models = list(rights(client.records(MODELS)))
     assert models, "the example system has models"
     return models
-
-
-def rights(fetched: Iterator[Either]) -> Iterator[Any]:
-    for item in fetched:
-        assert item.left is None, item.left
-        yield item.right
 
 
 def model_fqn(model: str) -> str:
     return fqn.build(None, MlModel, service_name=TEST_SERVICE, mlmodel_name=model)
 
 
-def read(om_client: OpenMetadata, path: str) -> Any:
-    """A GET on OpenMetadata's REST API (through the real client), ``None`` for a 404."""
-    from metadata.ingestion.ometa.client import APIError
-
-    try:
-        return om_client.client.get(path)
-    except APIError as err:
-        if err.status_code == 404:
-            return None
-        raise
-
-
 def read_model(om_client: OpenMetadata, model: str, include: str = "non-deleted") -> Any:
     fields = "mlFeatures,mlHyperParameters,owners,tags"
     return read(
         om_client, f"/mlmodels/name/{quote(model, safe='')}?fields={fields}&include={include}"
-    )
-
-
-def tags_of(entity: dict[str, Any]) -> set[str]:
-    return {tag["tagFQN"] for tag in entity.get("tags") or []}
-
-
-def tags_from(labels: tuple[str, ...]) -> set[str]:
-    return {f"{connector.CLASSIFICATION}.{label}" for label in labels}
-
-
-def edit_records(
-    monkeypatch: pytest.MonkeyPatch,
-    resource: Resource[Any],
-    change: Callable[[Any], Any | None],
-) -> None:
-    """Make the system answer ``resource`` with each record changed (None drops it)."""
-    original = {{ prefix }}Client.records
-
-    def records(
-        self: {{ prefix }}Client,
-        asked: Resource[Any],
-        **parents: str,
-    ) -> Iterator[Either]:
-        for fetched in original(self, asked, **parents):
-            if asked is resource and fetched.right is not None:
-                changed = change(fetched.right)
-                if changed is not None:
-                    yield Either(right=changed)
-            else:
-                yield fetched
-
-    monkeypatch.setattr({{ prefix }}Client, "records", records)
-
-
-def create_table(om_client: OpenMetadata) -> Table:
-    """A table of another service, in OpenMetadata already (where features come from)."""
-    om_client.create_or_update(
-        CreateDatabaseServiceRequest(
-            name="warehouse", serviceType=DatabaseServiceType.CustomDatabase
-        )
-    )
-    om_client.create_or_update(CreateDatabaseRequest(name="analytics", service="warehouse"))
-    om_client.create_or_update(
-        CreateDatabaseSchemaRequest(name="sales", database="warehouse.analytics")
-    )
-    return om_client.create_or_update(
-        CreateTableRequest(
-            name="customers",
-            databaseSchema="warehouse.analytics.sales",
-            columns=[Column(name="signup_date", dataType=DataType.DATE)],
-        )
     )
 
 
@@ -197,7 +96,7 @@ def test_a_run_creates_the_service_and_every_model_under_it(
 ) -> None:
     models = system_models(connection_options)
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     service = om_client.get_by_name(MlModelService, TEST_SERVICE)
@@ -224,7 +123,7 @@ def test_features_and_hyper_parameters_arrive_with_their_descriptions(
     assert any(model.features for model in models), "the example system has features"
     assert any(model.hyper_parameters for model in models), "and hyper-parameters"
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     for model in models:
         stored = read_model(om_client, model_fqn(model.name))
@@ -269,14 +168,14 @@ def test_labels_become_tags_of_models_and_of_features(
     assert any(model.labels for model in models), "the example system labels a model"
     assert any(feature.labels for model in models for feature in model.features), "a feature"
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is not None
     for model in models:
         stored = read_model(om_client, model_fqn(model.name))
-        assert tags_of(stored) == tags_from(model.labels)
+        assert tag_fqns(stored) == tags_of(model.labels)
         for feature, record in zip(stored.get("mlFeatures") or [], model.features, strict=True):
-            assert tags_of(feature) == tags_from(record.labels), record.name
+            assert tag_fqns(feature) == tags_of(record.labels), record.name
 
 
 def test_a_feature_source_refers_to_its_table_when_openmetadata_has_it(
@@ -286,11 +185,12 @@ def test_a_feature_source_refers_to_its_table_when_openmetadata_has_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A table OpenMetadata has is referenced; one it does not have is a warning."""
-    table = create_table(om_client)
+    table_fqn = "warehouse.analytics.sales.customers"  # a table of another service
+    table_id = create_tables(om_client, [table_fqn])[table_fqn]
     models = system_models(connection_options)
     model = next(m for m in models if any(feature.sources for feature in m.features))
     feature = next(feature for feature in model.features if feature.sources)
-    known = feature.sources[0].model_copy(update={"table": table.fullyQualifiedName.root})
+    known = feature.sources[0].model_copy(update={"table": table_fqn})
     unknown = known.model_copy(
         update={"name": f"{known.name}_2", "table": "warehouse.no.such.table"}
     )
@@ -302,14 +202,14 @@ def test_a_feature_source_refers_to_its_table_when_openmetadata_has_it(
         lambda m: m.model_copy(update={"features": features}) if m.name == model.name else m,
     )
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     assert result.status["source"]["warnings"] >= 1
     stored = read_model(om_client, model_fqn(model.name))
     [stored_feature] = [f for f in stored["mlFeatures"] if f["name"] == feature.name]
     sources = {source["name"]: source for source in stored_feature["featureSources"]}
-    assert sources[known.name]["dataSource"]["id"] == str(table.id.root)
+    assert sources[known.name]["dataSource"]["id"] == table_id
     assert not sources[unknown.name].get("dataSource")
 
 
@@ -325,7 +225,7 @@ def test_owners_must_exist_in_openmetadata(
     names = iter(sorted(owners) * len(models))
     edit_records(monkeypatch, MODELS, lambda model: model.model_copy(update={"owner": next(names)}))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed
     assert result.status["source"]["warnings"] >= 1
@@ -346,10 +246,7 @@ def test_a_filtered_model_is_never_sent_and_is_counted(
     skipped = models[0]
     pattern = {"excludes": [f"^{re.escape(skipped.name)}$"]}
 
-    result = run(
-        workflow_config(source(connection_options, mlModelFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    result = ingest(stand_in, connection_options, mlModelFilterPattern=pattern)
 
     assert result.passed
     assert read_model(om_client, model_fqn(skipped.name), "all") is None
@@ -360,29 +257,14 @@ def test_a_filtered_model_is_never_sent_and_is_counted(
 def test_an_invalid_filter_pattern_stops_the_run_before_anything_is_sent(
     stand_in: StandIn, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(
-        source(connection_options, mlModelFilterPattern={"excludes": ["("]}), stand_in
-    )
     with pytest.raises(
         ConfigError, match=r"mlModelFilterPattern\.excludes\[0\].*regular expression"
     ):
-        run(config, stand_in)
+        ingest(stand_in, connection_options, mlModelFilterPattern={"excludes": ["("]})
     assert stand_in.store.entities() == []
 
 
 # --- sourceConfig: deletions ------------------------------------------------------------------
-
-
-def _run_twice_without(
-    stand_in: StandIn,
-    connection_options: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    gone: str,
-    **source_config: Any,
-) -> Any:
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    edit_records(monkeypatch, MODELS, lambda model: None if model.name == gone else model)
-    return run(workflow_config(source(connection_options, **source_config), stand_in), stand_in)
 
 
 def test_a_model_the_system_no_longer_has_is_soft_deleted_once(
@@ -395,7 +277,7 @@ def test_a_model_the_system_no_longer_has_is_soft_deleted_once(
     gone = models[-1]
     gone_fqn = model_fqn(gone.name)
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, gone.name)
+    second = run_twice(stand_in, connection_options, monkeypatch, MODELS, without(gone.name))
 
     assert second.passed
     assert read_model(om_client, gone_fqn) is None
@@ -415,8 +297,13 @@ def test_nothing_is_deleted_when_mark_deleted_ml_models_is_off(
     models = system_models(connection_options)
     gone = models[-1]
 
-    second = _run_twice_without(
-        stand_in, connection_options, monkeypatch, gone.name, markDeletedMlModels=False
+    second = run_twice(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        MODELS,
+        without(gone.name),
+        markDeletedMlModels=False,
     )
 
     assert second.passed
@@ -433,11 +320,8 @@ def test_a_model_the_filter_now_leaves_out_is_soft_deleted_like_a_gone_one(
     left_out_fqn = model_fqn(left_out.name)
     pattern = {"excludes": [f"^{re.escape(left_out.name)}$"]}
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    second = run(
-        workflow_config(source(connection_options, mlModelFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    assert ingest(stand_in, connection_options).passed
+    second = ingest(stand_in, connection_options, mlModelFilterPattern=pattern)
 
     assert second.passed
     assert read_model(om_client, left_out_fqn) is None
@@ -445,6 +329,14 @@ def test_a_model_the_filter_now_leaves_out_is_soft_deleted_like_a_gone_one(
 
 
 # --- Errors -----------------------------------------------------------------------------------
+
+
+def with_a_wrong_server(broken: RemoteMlModel) -> Callable[[RemoteMlModel], RemoteMlModel]:
+    """A change of the system: ``broken`` is served at something that is not a URL, which
+    the connector refuses."""
+    return lambda model: (
+        model.model_copy(update={"server": "not a URL"}) if model.name == broken.name else model
+    )
 
 
 def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
@@ -455,20 +347,54 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
 ) -> None:
     models = system_models(connection_options)
     broken = models[0]
-    edit_records(
-        monkeypatch,
-        MODELS,
-        lambda model: (
-            model.model_copy(update={"server": "not a URL"}) if model.name == broken.name else model
-        ),
-    )
+    edit_records(monkeypatch, MODELS, with_a_wrong_server(broken))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     [failure] = result.failures
     assert broken.name in failure["name"] and "server" in failure["error"]
     assert read_model(om_client, model_fqn(broken.name)) is None
     assert all(read_model(om_client, model_fqn(model.name)) for model in models[1:])
+
+
+def test_a_model_whose_record_fails_is_not_soft_deleted_by_a_later_run(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record that fails is still in the system: its model stays as the last run left it."""
+    models = system_models(connection_options)
+    broken = models[0]
+
+    run_twice_with_a_failing_record(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        MODELS,
+        with_a_wrong_server(broken),
+        failing=broken.name,
+        error="server",
+    )
+
+    assert read_model(om_client, model_fqn(broken.name)) is not None
+
+
+def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is missing may only be unread: a model the system no longer has stays."""
+    models = system_models(connection_options)
+    gone = models[-1]
+
+    run_twice_with_an_unreadable_page(
+        stand_in, connection_options, monkeypatch, MODELS, without(gone.name)
+    )
+
+    assert read_model(om_client, model_fqn(gone.name)) is not None
 
 
 def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:

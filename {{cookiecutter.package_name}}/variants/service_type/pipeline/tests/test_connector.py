@@ -1,4 +1,3 @@
-{%- set prefix = cookiecutter.class_name | class_prefix -%}
 """The pipeline connector as OpenMetadata runs it, against the stand-in server.
 
 Expectations come from what the client reads from the system (``system_records``),
@@ -7,39 +6,22 @@ not from the example's names: replace the client and the tests check your connec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from local_harness import ConfigError, StandIn, run
-from metadata.generated.schema.api.data.createDatabase import CreateDatabaseRequest
-from metadata.generated.schema.api.data.createDatabaseSchema import (
-    CreateDatabaseSchemaRequest,
-)
-from metadata.generated.schema.api.data.createTable import CreateTableRequest
-from metadata.generated.schema.api.services.createDatabaseService import (
-    CreateDatabaseServiceRequest,
-)
+from local_harness import ConfigError, StandIn
 from metadata.generated.schema.entity.classification.classification import Classification
 from metadata.generated.schema.entity.data.pipeline import Pipeline
-from metadata.generated.schema.entity.data.table import Column, DataType, Table
-from metadata.generated.schema.entity.services.connections.pipeline.customPipelineConnection import (
-    CustomPipelineConnection,
-    CustomPipelineType,
-)
-from metadata.generated.schema.entity.services.databaseService import DatabaseServiceType
+from metadata.generated.schema.entity.data.table import Table
 from metadata.generated.schema.entity.services.pipelineService import PipelineService
-from metadata.ingestion.api.models import Either
 from metadata.ingestion.api.parser import parse_workflow_config_gracefully
 from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.ometa.utils import model_str
 from metadata.ingestion.source.pipeline.{{ cookiecutter.module_name }} import (
     metadata as connector,
-)
-from metadata.ingestion.source.pipeline.{{ cookiecutter.module_name }}.client import (
-    {{ prefix }}Client,
 )
 from metadata.ingestion.source.pipeline.{{ cookiecutter.module_name }}.models import (
     PIPELINES,
@@ -48,72 +30,45 @@ from metadata.ingestion.source.pipeline.{{ cookiecutter.module_name }}.models im
     RemoteRun,
     RemoteTaskRun,
 )
-from metadata.ingestion.source.pipeline.{{ cookiecutter.module_name }}.records import Resource
 from metadata.utils import fqn
 from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config, workflow_config
+from .conftest import TEST_SERVICE, project_config
+from .support import (
+    SOURCE_CLASS,
+    create_tables,
+    edit_records,
+    ingest,
+    read,
+    rights,
+    run_twice,
+    run_twice_with_a_failing_record,
+    run_twice_with_an_unreadable_page,
+    service_connection,
+    system_client,
+    tag_fqns,
+    tags_of,
+    without,
+)
 
-SOURCE_CLASS = f"{connector.__name__}.{connector.{{ cookiecutter.class_name }}.__name__}"
 ALL_TIME = "startTs=0&endTs=4102444800000"  # up to 2100: every run of the example
-
-
-def source(connection_options: dict[str, str], **source_config: Any) -> dict[str, Any]:
-    """The ``source`` of a workflow config for the example system."""
-    return {
-        "type": "customPipeline",
-        "serviceName": TEST_SERVICE,
-        "serviceConnection": {
-            "config": {
-                "type": "CustomPipeline",
-                "sourcePythonClass": SOURCE_CLASS,
-                "connectionOptions": connection_options,
-            }
-        },
-        "sourceConfig": {"config": {"type": "PipelineMetadata", **source_config}},
-    }
 
 
 def system_records(
     connection_options: dict[str, str],
 ) -> list[tuple[RemotePipeline, list[RemoteRun]]]:
     """Every pipeline the client reads, with its recent runs."""
-    client = connector.get_connection(
-        CustomPipelineConnection(
-            type=CustomPipelineType.CustomPipeline,
-            sourcePythonClass=SOURCE_CLASS,
-            connectionOptions=connection_options,
-        )
-    )
-    pipelines = [
-        (pipeline, list(rights(client.records(RUNS, pipeline=pipeline.name))))
-        for pipeline in rights(client.records(PIPELINES))
-    ]
-    client.close()
+    with system_client(connection_options) as client:
+        pipelines = [
+            (pipeline, list(rights(client.records(RUNS, pipeline=pipeline.name))))
+            for pipeline in rights(client.records(PIPELINES))
+        ]
     assert pipelines, "the example system has pipelines"
     return pipelines
 
 
-def rights(fetched: Iterator[Either]) -> Iterator[Any]:
-    for item in fetched:
-        assert item.left is None, item.left
-        yield item.right
-
-
 def pipeline_fqn(name: str) -> str:
     return str(fqn.build(None, Pipeline, service_name=TEST_SERVICE, pipeline_name=name))
-
-
-def read(om_client: OpenMetadata, path: str) -> Any:
-    """A GET on OpenMetadata's REST API (through the real client), ``None`` for a 404."""
-    from metadata.ingestion.ometa.client import APIError
-
-    try:
-        return om_client.client.get(path)
-    except APIError as err:
-        if err.status_code == 404:
-            return None
-        raise
 
 
 def read_pipeline(om_client: OpenMetadata, name: str, include: str = "non-deleted") -> Any:
@@ -127,71 +82,9 @@ def read_runs(om_client: OpenMetadata, name: str) -> list[dict[str, Any]]:
     return list((read(om_client, f"/pipelines/{path}/status?{ALL_TIME}") or {}).get("data") or [])
 
 
-def tag_fqns(entity: dict[str, Any]) -> set[str]:
-    return {tag["tagFQN"] for tag in entity.get("tags") or []}
-
-
-def tags_of(labels: Iterable[str]) -> set[str]:
-    return {f"{connector.CLASSIFICATION}.{label}" for label in labels}
-
-
-def create_tables(om_client: OpenMetadata, table_fqns: Iterable[str]) -> dict[str, str]:
-    """Create tables (with their service, database, schema) as their own connector
-    would; returns their ids by FQN."""
-    ids = {}
-    for table_fqn in table_fqns:
-        service, database, schema, table = fqn.split(table_fqn)
-        om_client.create_or_update(
-            CreateDatabaseServiceRequest(
-                name=fqn.unquote_name(service), serviceType=DatabaseServiceType.CustomDatabase
-            )
-        )
-        om_client.create_or_update(
-            CreateDatabaseRequest(name=fqn.unquote_name(database), service=service)
-        )
-        om_client.create_or_update(
-            CreateDatabaseSchemaRequest(
-                name=fqn.unquote_name(schema), database=f"{service}.{database}"
-            )
-        )
-        created = om_client.create_or_update(
-            CreateTableRequest(
-                name=fqn.unquote_name(table),
-                databaseSchema=f"{service}.{database}.{schema}",
-                columns=[Column(name="id", dataType=DataType.INT)],
-            )
-        )
-        ids[table_fqn] = str(created.id.root)
-    return ids
-
-
 def upstream_edges(om_client: OpenMetadata, table_fqn: str) -> list[dict[str, Any]]:
     lineage = om_client.get_lineage_by_name(Table, table_fqn, up_depth=1, down_depth=0)
     return list((lineage or {}).get("upstreamEdges") or [])
-
-
-def edit_records(
-    monkeypatch: pytest.MonkeyPatch,
-    resource: Resource[Any],
-    change: Callable[[Any], Any | None],
-) -> None:
-    """Make the system answer ``resource`` with each record changed (None drops it)."""
-    original = {{ prefix }}Client.records
-
-    def records(
-        self: {{ prefix }}Client,
-        asked: Resource[Any],
-        **parents: str,
-    ) -> Iterator[Either]:
-        for fetched in original(self, asked, **parents):
-            if asked is resource and fetched.right is not None:
-                changed = change(fetched.right)
-                if changed is not None:
-                    yield Either(right=changed)
-            else:
-                yield fetched
-
-    monkeypatch.setattr({{ prefix }}Client, "records", records)
 
 
 # --- Configuration and loading --------------------------------------------------------------
@@ -222,7 +115,7 @@ def test_a_run_creates_the_service_and_every_pipeline_with_its_tasks(
 ) -> None:
     pipelines = system_records(connection_options)
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     service = om_client.get_by_name(PipelineService, TEST_SERVICE)
@@ -249,7 +142,7 @@ def test_labels_become_tags_of_pipelines_and_tasks(
     pipelines = system_records(connection_options)
     assert any(task.labels for pipeline, _ in pipelines for task in pipeline.tasks)
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is not None
     for pipeline, _ in pipelines:
@@ -262,8 +155,7 @@ def test_labels_become_tags_of_pipelines_and_tasks(
 def test_no_tags_when_include_tags_is_off(
     stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(source(connection_options, includeTags=False), stand_in)
-    assert run(config, stand_in).passed
+    assert ingest(stand_in, connection_options, includeTags=False).passed
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is None
 
 
@@ -281,7 +173,7 @@ def test_owners_are_included_by_default_and_must_exist_in_openmetadata(
         monkeypatch, PIPELINES, lambda pipeline: pipeline.model_copy(update={"owner": next(owners)})
     )
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed
     assert result.status["source"]["warnings"] >= 1
@@ -294,8 +186,7 @@ def test_no_owners_when_include_owners_is_off(
 ) -> None:
     pipelines = system_records(connection_options)
     assert any(pipeline.owner for pipeline, _ in pipelines)
-    config = workflow_config(source(connection_options, includeOwners=False), stand_in)
-    assert run(config, stand_in).passed
+    assert ingest(stand_in, connection_options, includeOwners=False).passed
     for pipeline, _ in pipelines:
         assert not read_pipeline(om_client, pipeline.name).get("owners")
 
@@ -309,7 +200,7 @@ def test_each_run_is_a_status_of_its_pipeline_with_its_tasks(
     pipelines = system_records(connection_options)
     assert any(runs for _, runs in pipelines), "the example system has runs"
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     for pipeline, runs in pipelines:
@@ -334,7 +225,7 @@ def test_a_run_naming_a_task_the_pipeline_does_not_have_is_one_failure(
     stray = RemoteTaskRun(name="no_such_task", state="success")
     edit_records(monkeypatch, RUNS, lambda r: r.model_copy(update={"tasks": (*r.tasks, stray)}))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     failures = [f for f in result.failures if pipeline_fqn(pipeline.name) in f["name"]]
     assert len(failures) == len(runs)
@@ -355,7 +246,7 @@ def test_lineage_runs_from_the_tables_a_pipeline_reads_to_those_it_writes(
     assert present, "the example's pipelines read and write tables"
     table_ids = create_tables(om_client, present)
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     assert result.status["source"]["warnings"] >= 1  # the missing table
@@ -382,8 +273,7 @@ def test_no_lineage_when_include_lineage_is_off(
     outputs = sorted({t for p, _ in pipelines for t in p.outputs})
     create_tables(om_client, sorted({t for p, _ in pipelines for t in (*p.inputs, *p.outputs)}))
 
-    config = workflow_config(source(connection_options, includeLineage=False), stand_in)
-    assert run(config, stand_in).passed
+    assert ingest(stand_in, connection_options, includeLineage=False).passed
 
     assert all(upstream_edges(om_client, table) == [] for table in outputs)
 
@@ -398,10 +288,7 @@ def test_a_filtered_pipeline_is_never_sent_nor_its_runs_and_is_counted(
     skipped = next(pipeline.name for pipeline, runs in pipelines if runs)
     pattern = {"excludes": [f"^{skipped}$"]}
 
-    result = run(
-        workflow_config(source(connection_options, pipelineFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    result = ingest(stand_in, connection_options, pipelineFilterPattern=pattern)
 
     assert result.passed
     assert read_pipeline(om_client, skipped, "all") is None
@@ -414,29 +301,14 @@ def test_a_filtered_pipeline_is_never_sent_nor_its_runs_and_is_counted(
 def test_an_invalid_filter_pattern_stops_the_run_before_anything_is_sent(
     stand_in: StandIn, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(
-        source(connection_options, pipelineFilterPattern={"excludes": ["("]}), stand_in
-    )
     with pytest.raises(
         ConfigError, match=r"pipelineFilterPattern\.excludes\[0\].*regular expression"
     ):
-        run(config, stand_in)
+        ingest(stand_in, connection_options, pipelineFilterPattern={"excludes": ["("]})
     assert stand_in.store.entities() == []
 
 
 # --- sourceConfig: deletions ------------------------------------------------------------------
-
-
-def _run_twice_without(
-    stand_in: StandIn,
-    connection_options: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    gone: str,
-    **source_config: Any,
-) -> Any:
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    edit_records(monkeypatch, PIPELINES, lambda p: None if p.name == gone else p)
-    return run(workflow_config(source(connection_options, **source_config), stand_in), stand_in)
 
 
 def test_a_pipeline_the_system_no_longer_has_is_soft_deleted_once(
@@ -448,7 +320,7 @@ def test_a_pipeline_the_system_no_longer_has_is_soft_deleted_once(
     pipelines = system_records(connection_options)
     gone = pipelines[-1][0].name
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, gone)
+    second = run_twice(stand_in, connection_options, monkeypatch, PIPELINES, without(gone))
 
     assert second.passed
     assert read_pipeline(om_client, gone) is None
@@ -469,8 +341,13 @@ def test_nothing_is_deleted_when_mark_deleted_pipelines_is_off(
     pipelines = system_records(connection_options)
     gone = pipelines[-1][0].name
 
-    second = _run_twice_without(
-        stand_in, connection_options, monkeypatch, gone, markDeletedPipelines=False
+    second = run_twice(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        PIPELINES,
+        without(gone),
+        markDeletedPipelines=False,
     )
 
     assert second.passed
@@ -481,6 +358,16 @@ def test_nothing_is_deleted_when_mark_deleted_pipelines_is_off(
 # --- Errors -----------------------------------------------------------------------------------
 
 
+def with_an_unknown_downstream_task(
+    broken: RemotePipeline,
+) -> Callable[[RemotePipeline], RemotePipeline]:
+    """A change of the system: a task of ``broken`` names a downstream task the pipeline
+    does not have, which the connector refuses."""
+    task = broken.tasks[0].model_copy(update={"downstream": ("no_such_task",)})
+    wrong = broken.model_copy(update={"tasks": (task, *broken.tasks[1:])})
+    return lambda pipeline: wrong if pipeline.name == broken.name else pipeline
+
+
 def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
     stand_in: StandIn,
     om_client: OpenMetadata,
@@ -489,11 +376,9 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
 ) -> None:
     pipelines = system_records(connection_options)
     broken = next(pipeline for pipeline, _ in pipelines if pipeline.tasks)
-    task = broken.tasks[0].model_copy(update={"downstream": ("no_such_task",)})
-    wrong = broken.model_copy(update={"tasks": (task, *broken.tasks[1:])})
-    edit_records(monkeypatch, PIPELINES, lambda p: wrong if p.name == broken.name else p)
+    edit_records(monkeypatch, PIPELINES, with_an_unknown_downstream_task(broken))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     [failure] = result.failures
     assert broken.name in failure["name"] and "no_such_task" in failure["error"]
@@ -502,12 +387,48 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
     assert all(read_pipeline(om_client, name) for name in others)
 
 
-def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
-    connection = CustomPipelineConnection(
-        type=CustomPipelineType.CustomPipeline,
-        sourcePythonClass=SOURCE_CLASS,
-        connectionOptions=connection_options,
+def test_a_pipeline_whose_record_fails_is_not_soft_deleted_by_a_later_run(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record that fails is still in the system: its pipeline stays as the last run left it."""
+    pipelines = system_records(connection_options)
+    broken = next(pipeline for pipeline, _ in pipelines if pipeline.tasks)
+
+    run_twice_with_a_failing_record(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        PIPELINES,
+        with_an_unknown_downstream_task(broken),
+        failing=broken.name,
+        error="no_such_task",
     )
+
+    assert read_pipeline(om_client, broken.name) is not None
+
+
+def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is missing may only be unread: a pipeline the system no longer has stays."""
+    pipelines = system_records(connection_options)
+    gone = pipelines[-1][0].name
+
+    run_twice_with_an_unreadable_page(
+        stand_in, connection_options, monkeypatch, PIPELINES, without(gone)
+    )
+
+    assert read_pipeline(om_client, gone) is not None
+
+
+def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
+    connection = service_connection(connection_options)
     client = connector.get_connection(connection)
 
     result = connector.test_connection(None, client, connection, automation_workflow=None)

@@ -1,4 +1,3 @@
-{%- set prefix = cookiecutter.class_name | class_prefix -%}
 """The search connector as OpenMetadata runs it, against the stand-in server.
 
 Expectations come from what the client reads from the system (``system_indexes``...),
@@ -9,28 +8,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from local_harness import ConfigError, StandIn, run
+from local_harness import ConfigError, StandIn
 from metadata.generated.schema.entity.classification.classification import Classification
 from metadata.generated.schema.entity.data.searchIndex import SearchIndex
-from metadata.generated.schema.entity.services.connections.search.customSearchConnection import (
-    CustomSearchConnection,
-    CustomSearchType,
-)
 from metadata.generated.schema.entity.services.searchService import SearchService
-from metadata.ingestion.api.models import Either
 from metadata.ingestion.api.parser import parse_workflow_config_gracefully
 from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.search.{{ cookiecutter.module_name }} import (
     metadata as connector,
-)
-from metadata.ingestion.source.search.{{ cookiecutter.module_name }}.client import (
-    {{ prefix }}Client,
 )
 from metadata.ingestion.source.search.{{ cookiecutter.module_name }}.models import (
     DOCUMENTS,
@@ -38,79 +29,47 @@ from metadata.ingestion.source.search.{{ cookiecutter.module_name }}.models impo
     RemoteIndexField,
     RemoteSearchIndex,
 )
-from metadata.ingestion.source.search.{{ cookiecutter.module_name }}.records import Resource
 from metadata.utils import fqn
 from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config, workflow_config
-
-SOURCE_CLASS = f"{connector.__name__}.{connector.{{ cookiecutter.class_name }}.__name__}"
-
-
-def source(connection_options: dict[str, str], **source_config: Any) -> dict[str, Any]:
-    """The ``source`` of a workflow config for the example system."""
-    return {
-        "type": "customSearch",
-        "serviceName": TEST_SERVICE,
-        "serviceConnection": {
-            "config": {
-                "type": "CustomSearch",
-                "sourcePythonClass": SOURCE_CLASS,
-                "connectionOptions": connection_options,
-            }
-        },
-        "sourceConfig": {"config": {"type": "SearchMetadata", **source_config}},
-    }
-
-
-def service_connection(connection_options: dict[str, str]) -> CustomSearchConnection:
-    return CustomSearchConnection(
-        type=CustomSearchType.CustomSearch,
-        sourcePythonClass=SOURCE_CLASS,
-        connectionOptions=connection_options,
-    )
+from .conftest import TEST_SERVICE, project_config
+from .support import (
+    SOURCE_CLASS,
+    edit_records,
+    ingest,
+    read,
+    rights,
+    run_twice,
+    run_twice_with_a_failing_record,
+    run_twice_with_an_unreadable_page,
+    service_connection,
+    system_client,
+    tag_fqns,
+    tags_of,
+    without,
+)
 
 
 def system_indexes(connection_options: dict[str, str]) -> list[RemoteSearchIndex]:
     """Every search index the client reads."""
-    client = connector.get_connection(service_connection(connection_options))
-    indexes = list(rights(client.records(INDEXES)))
-    client.close()
+    with system_client(connection_options) as client:
+        indexes = list(rights(client.records(INDEXES)))
     assert indexes, "the example system has search indexes"
     return indexes
 
 
 def system_documents(connection_options: dict[str, str], index: str) -> list[str]:
     """Every document of ``index``, as the connector sends it for sample data."""
-    client = connector.get_connection(service_connection(connection_options))
-    documents = [
-        json.dumps(sample.document, ensure_ascii=False)
-        for sample in rights(client.records(DOCUMENTS, index=index))
-    ]
-    client.close()
+    with system_client(connection_options) as client:
+        documents = [
+            json.dumps(sample.document, ensure_ascii=False)
+            for sample in rights(client.records(DOCUMENTS, index=index))
+        ]
     return documents
-
-
-def rights(fetched: Iterator[Either]) -> Iterator[Any]:
-    for item in fetched:
-        assert item.left is None, item.left
-        yield item.right
 
 
 def index_fqn(index: str) -> str:
     return fqn.build(None, SearchIndex, service_name=TEST_SERVICE, search_index_name=index)
-
-
-def read(om_client: OpenMetadata, path: str) -> Any:
-    """A GET on OpenMetadata's REST API (through the real client), ``None`` for a 404."""
-    from metadata.ingestion.ometa.client import APIError
-
-    try:
-        return om_client.client.get(path)
-    except APIError as err:
-        if err.status_code == 404:
-            return None
-        raise
 
 
 def read_index(om_client: OpenMetadata, index: str, include: str = "non-deleted") -> Any:
@@ -124,38 +83,6 @@ def sample_documents(om_client: OpenMetadata, index: str) -> list[str]:
     stored = read_index(om_client, index_fqn(index))
     with_sample = read(om_client, f"/searchIndexes/{stored['id']}/sampleData")
     return list((with_sample.get("sampleData") or {}).get("messages") or [])
-
-
-def tags_of(entity: dict[str, Any]) -> set[str]:
-    return {tag["tagFQN"] for tag in entity.get("tags") or []}
-
-
-def tags_from(labels: tuple[str, ...]) -> set[str]:
-    return {f"{connector.CLASSIFICATION}.{label}" for label in labels}
-
-
-def edit_records(
-    monkeypatch: pytest.MonkeyPatch,
-    resource: Resource[Any],
-    change: Callable[[Any], Any | None],
-) -> None:
-    """Make the system answer ``resource`` with each record changed (None drops it)."""
-    original = {{ prefix }}Client.records
-
-    def records(
-        self: {{ prefix }}Client,
-        asked: Resource[Any],
-        **parents: str,
-    ) -> Iterator[Either]:
-        for fetched in original(self, asked, **parents):
-            if asked is resource and fetched.right is not None:
-                changed = change(fetched.right)
-                if changed is not None:
-                    yield Either(right=changed)
-            else:
-                yield fetched
-
-    monkeypatch.setattr({{ prefix }}Client, "records", records)
 
 
 # --- Configuration and loading --------------------------------------------------------------
@@ -186,7 +113,7 @@ def test_a_run_creates_the_service_and_every_index_under_it(
 ) -> None:
     indexes = system_indexes(connection_options)
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     service = om_client.get_by_name(SearchService, TEST_SERVICE)
@@ -208,7 +135,7 @@ def test_index_fields_keep_their_types_descriptions_and_nested_fields(
     indexes = system_indexes(connection_options)
     assert any(f.fields for index in indexes for f in index.fields), "a field has fields"
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     for index in indexes:
         stored = read_index(om_client, index_fqn(index.name))
@@ -251,18 +178,18 @@ def test_labels_become_tags_of_indexes_and_of_fields(
     assert any(index.labels for index in indexes), "the example system labels an index"
     assert any(list(connector.field_labels(index.fields)) for index in indexes), "and a field"
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is not None
     for index in indexes:
         stored = read_index(om_client, index_fqn(index.name))
-        assert tags_of(stored) == tags_from(index.labels)
+        assert tag_fqns(stored) == tags_of(index.labels)
         assert_field_tags(stored["fields"], index.fields)
 
 
 def assert_field_tags(stored: list[dict[str, Any]], fields: tuple[RemoteIndexField, ...]) -> None:
     for stored_field, field in zip(stored, fields, strict=True):
-        assert tags_of(stored_field) == tags_from(field.labels), field.name
+        assert tag_fqns(stored_field) == tags_of(field.labels), field.name
         assert_field_tags(stored_field.get("children") or [], field.fields)
 
 
@@ -274,7 +201,7 @@ def test_sample_documents_arrive_as_include_sample_data_says_by_default(
     expected = {index.name: system_documents(connection_options, index.name) for index in indexes}
     assert any(expected.values()), "the example system has documents"
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
 
     for index in indexes:
         documents = expected[index.name][: connector.DEFAULT_SAMPLE_SIZE]
@@ -288,7 +215,7 @@ def test_sample_size_limits_the_documents_sent(
     expected = {index.name: system_documents(connection_options, index.name) for index in indexes}
     assert any(len(documents) > 1 for documents in expected.values()), "an index has documents"
 
-    assert run(workflow_config(source(connection_options, sampleSize=1), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options, sampleSize=1).passed
 
     for index in indexes:
         assert sample_documents(om_client, index.name) == expected[index.name][:1], index.name
@@ -298,8 +225,7 @@ def test_no_sample_data_when_include_sample_data_is_off(
     stand_in: StandIn, om_client: OpenMetadata, connection_options: dict[str, str]
 ) -> None:
     indexes = system_indexes(connection_options)
-    config = workflow_config(source(connection_options, includeSampleData=False), stand_in)
-    assert run(config, stand_in).passed
+    assert ingest(stand_in, connection_options, includeSampleData=False).passed
     for index in indexes:
         assert sample_documents(om_client, index.name) == [], index.name
 
@@ -318,7 +244,7 @@ def test_owners_must_exist_in_openmetadata(
         monkeypatch, INDEXES, lambda index: index.model_copy(update={"owner": next(names)})
     )
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed
     assert result.status["source"]["warnings"] >= 1
@@ -339,10 +265,7 @@ def test_a_filtered_index_is_never_sent_and_is_counted(
     skipped = indexes[0]
     pattern = {"excludes": [f"^{re.escape(skipped.name)}$"]}
 
-    result = run(
-        workflow_config(source(connection_options, searchIndexFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    result = ingest(stand_in, connection_options, searchIndexFilterPattern=pattern)
 
     assert result.passed
     assert read_index(om_client, index_fqn(skipped.name), "all") is None
@@ -353,29 +276,14 @@ def test_a_filtered_index_is_never_sent_and_is_counted(
 def test_an_invalid_filter_pattern_stops_the_run_before_anything_is_sent(
     stand_in: StandIn, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(
-        source(connection_options, searchIndexFilterPattern={"excludes": ["("]}), stand_in
-    )
     with pytest.raises(
         ConfigError, match=r"searchIndexFilterPattern\.excludes\[0\].*regular expression"
     ):
-        run(config, stand_in)
+        ingest(stand_in, connection_options, searchIndexFilterPattern={"excludes": ["("]})
     assert stand_in.store.entities() == []
 
 
 # --- sourceConfig: deletions ------------------------------------------------------------------
-
-
-def _run_twice_without(
-    stand_in: StandIn,
-    connection_options: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    gone: str,
-    **source_config: Any,
-) -> Any:
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    edit_records(monkeypatch, INDEXES, lambda index: None if index.name == gone else index)
-    return run(workflow_config(source(connection_options, **source_config), stand_in), stand_in)
 
 
 def test_an_index_the_system_no_longer_has_is_soft_deleted_once(
@@ -388,7 +296,7 @@ def test_an_index_the_system_no_longer_has_is_soft_deleted_once(
     gone = indexes[-1]
     gone_fqn = index_fqn(gone.name)
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, gone.name)
+    second = run_twice(stand_in, connection_options, monkeypatch, INDEXES, without(gone.name))
 
     assert second.passed
     assert read_index(om_client, gone_fqn) is None
@@ -408,8 +316,13 @@ def test_nothing_is_deleted_when_mark_deleted_search_indexes_is_off(
     indexes = system_indexes(connection_options)
     gone = indexes[-1]
 
-    second = _run_twice_without(
-        stand_in, connection_options, monkeypatch, gone.name, markDeletedSearchIndexes=False
+    second = run_twice(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        INDEXES,
+        without(gone.name),
+        markDeletedSearchIndexes=False,
     )
 
     assert second.passed
@@ -426,11 +339,8 @@ def test_an_index_the_filter_now_leaves_out_is_soft_deleted_like_a_gone_one(
     left_out_fqn = index_fqn(left_out.name)
     pattern = {"excludes": [f"^{re.escape(left_out.name)}$"]}
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    second = run(
-        workflow_config(source(connection_options, searchIndexFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    assert ingest(stand_in, connection_options).passed
+    second = ingest(stand_in, connection_options, searchIndexFilterPattern=pattern)
 
     assert second.passed
     assert read_index(om_client, left_out_fqn) is None
@@ -438,6 +348,19 @@ def test_an_index_the_filter_now_leaves_out_is_soft_deleted_like_a_gone_one(
 
 
 # --- Errors -----------------------------------------------------------------------------------
+
+
+def with_a_field_name_too_long(
+    broken: RemoteSearchIndex,
+) -> Callable[[RemoteSearchIndex], RemoteSearchIndex]:
+    """A change of the system: ``broken`` has a field whose name is longer than OpenMetadata
+    allows (256 characters), which the connector refuses."""
+    too_long = RemoteIndexField(name="f" * 257, type="keyword")
+    return lambda index: (
+        index.model_copy(update={"fields": (*index.fields, too_long)})
+        if index.name == broken.name
+        else index
+    )
 
 
 def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
@@ -449,23 +372,54 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
     """A field name longer than OpenMetadata allows (256 characters) fails its index."""
     indexes = system_indexes(connection_options)
     broken = indexes[0]
-    too_long = RemoteIndexField(name="f" * 257, type="keyword")
-    edit_records(
-        monkeypatch,
-        INDEXES,
-        lambda index: (
-            index.model_copy(update={"fields": (*index.fields, too_long)})
-            if index.name == broken.name
-            else index
-        ),
-    )
+    edit_records(monkeypatch, INDEXES, with_a_field_name_too_long(broken))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     [failure] = result.failures
     assert broken.name in failure["name"] and "256" in failure["error"]
     assert read_index(om_client, index_fqn(broken.name)) is None
     assert all(read_index(om_client, index_fqn(index.name)) for index in indexes[1:])
+
+
+def test_an_index_whose_record_fails_is_not_soft_deleted_by_a_later_run(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record that fails is still in the system: its index stays as the last run left it."""
+    indexes = system_indexes(connection_options)
+    broken = indexes[0]
+
+    run_twice_with_a_failing_record(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        INDEXES,
+        with_a_field_name_too_long(broken),
+        failing=broken.name,
+        error="256",
+    )
+
+    assert read_index(om_client, index_fqn(broken.name)) is not None
+
+
+def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is missing may only be unread: an index the system no longer has stays."""
+    indexes = system_indexes(connection_options)
+    gone = indexes[-1]
+
+    run_twice_with_an_unreadable_page(
+        stand_in, connection_options, monkeypatch, INDEXES, without(gone.name)
+    )
+
+    assert read_index(om_client, index_fqn(gone.name)) is not None
 
 
 def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:

@@ -1,4 +1,3 @@
-{%- set prefix = cookiecutter.class_name | class_prefix -%}
 """The storage connector as OpenMetadata runs it, against the stand-in server.
 
 Expectations come from what the client reads from the system (``system_containers``),
@@ -8,41 +7,47 @@ not from the example's names: replace the client and the tests check your connec
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from local_harness import ConfigError, StandIn, run
+from local_harness import ConfigError, StandIn
 from metadata.generated.schema.entity.classification.classification import Classification
-from metadata.generated.schema.entity.services.connections.storage.customStorageConnection import (
-    CustomStorageConnection,
-    CustomStorageType,
-)
 from metadata.generated.schema.entity.services.storageService import StorageService
-from metadata.ingestion.api.models import Either
 from metadata.ingestion.api.parser import parse_workflow_config_gracefully
 from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.storage.{{ cookiecutter.module_name }} import (
     metadata as connector,
 )
-from metadata.ingestion.source.storage.{{ cookiecutter.module_name }}.client import (
-    {{ prefix }}Client,
-)
 from metadata.ingestion.source.storage.{{ cookiecutter.module_name }}.models import (
     CHILD_CONTAINERS,
     CONTAINERS,
     RemoteContainer,
 )
-from metadata.ingestion.source.storage.{{ cookiecutter.module_name }}.records import Resource
 from metadata.utils import fqn
 from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config, workflow_config
+from .conftest import TEST_SERVICE, project_config
+from .support import (
+    SOURCE_CLASS,
+    edit_records,
+    ingest,
+    read,
+    rights,
+    run_twice,
+    run_twice_with_a_failing_record,
+    run_twice_with_an_unreadable_page,
+    service_connection,
+    system_client,
+    tag_fqns,
+    tags_of,
+    without,
+)
 
-SOURCE_CLASS = f"{connector.__name__}.{connector.{{ cookiecutter.class_name }}.__name__}"
+CONTAINER_RESOURCES = (CONTAINERS, CHILD_CONTAINERS)
 
 
 @dataclass(frozen=True)
@@ -55,31 +60,8 @@ class Held:
     children: int
 
 
-def source(connection_options: dict[str, str], **source_config: Any) -> dict[str, Any]:
-    """The ``source`` of a workflow config for the example system."""
-    return {
-        "type": "customStorage",
-        "serviceName": TEST_SERVICE,
-        "serviceConnection": {
-            "config": {
-                "type": "CustomStorage",
-                "sourcePythonClass": SOURCE_CLASS,
-                "connectionOptions": connection_options,
-            }
-        },
-        "sourceConfig": {"config": {"type": "StorageMetadata", **source_config}},
-    }
-
-
 def system_containers(connection_options: dict[str, str]) -> list[Held]:
     """Every container the client reads, parents before their children."""
-    client = connector.get_connection(
-        CustomStorageConnection(
-            type=CustomStorageType.CustomStorage,
-            sourcePythonClass=SOURCE_CLASS,
-            connectionOptions=connection_options,
-        )
-    )
     held: list[Held] = []
 
     def walk(records: list[RemoteContainer], path: str, parent: str | None) -> None:
@@ -93,28 +75,10 @@ def system_containers(connection_options: dict[str, str]) -> list[Held]:
             held.append(Held(container_fqn, parent, record, len(children)))
             walk(children, record_path, container_fqn)
 
-    walk(list(rights(client.records(CONTAINERS))), "", None)
-    client.close()
+    with system_client(connection_options) as client:
+        walk(list(rights(client.records(CONTAINERS))), "", None)
     assert any(container.parent for container in held), "the example system nests containers"
     return held
-
-
-def rights(fetched: Iterator[Either]) -> Iterator[Any]:
-    for item in fetched:
-        assert item.left is None, item.left
-        yield item.right
-
-
-def read(om_client: OpenMetadata, path: str) -> Any:
-    """A GET on OpenMetadata's REST API (through the real client), ``None`` for a 404."""
-    from metadata.ingestion.ometa.client import APIError
-
-    try:
-        return om_client.client.get(path)
-    except APIError as err:
-        if err.status_code == 404:
-            return None
-        raise
 
 
 def read_container(om_client: OpenMetadata, container: str, include: str = "non-deleted") -> Any:
@@ -128,33 +92,6 @@ def read_container(om_client: OpenMetadata, container: str, include: str = "non-
 def below(held: list[Held], top: Held) -> list[Held]:
     """``top`` and every container inside it, at any depth."""
     return [container for container in held if f"{container.fqn}.".startswith(f"{top.fqn}.")]
-
-
-def edit_records(
-    monkeypatch: pytest.MonkeyPatch,
-    resources: tuple[Resource[Any], ...],
-    change: Callable[[Any], Any | None],
-) -> None:
-    """Make the system answer ``resources`` with each record changed (None drops it)."""
-    original = {{ prefix }}Client.records
-
-    def records(
-        self: {{ prefix }}Client,
-        asked: Resource[Any],
-        **parents: str,
-    ) -> Iterator[Either]:
-        for fetched in original(self, asked, **parents):
-            if asked in resources and fetched.right is not None:
-                changed = change(fetched.right)
-                if changed is not None:
-                    yield Either(right=changed)
-            else:
-                yield fetched
-
-    monkeypatch.setattr({{ prefix }}Client, "records", records)
-
-
-CONTAINER_RESOURCES = (CONTAINERS, CHILD_CONTAINERS)
 
 
 # --- Configuration and loading --------------------------------------------------------------
@@ -185,7 +122,7 @@ def test_a_run_creates_the_service_and_every_container_under_its_parent(
 ) -> None:
     held = system_containers(connection_options)
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed and result.failures == [], result.failures
     service = om_client.get_by_name(StorageService, TEST_SERVICE)
@@ -206,7 +143,7 @@ def test_containers_keep_their_prefix_formats_size_and_number_of_objects(
 ) -> None:
     held = system_containers(connection_options)
     assert any(container.record.file_formats for container in held)
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
     for container in held:
         stored = read_container(om_client, container.fqn)
         record = container.record
@@ -222,7 +159,7 @@ def test_data_models_carry_the_columns_of_the_data(
     held = system_containers(connection_options)
     structured = [container for container in held if container.record.columns]
     assert structured, "the example system has a container of structured data"
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
     for container in held:
         model = read_container(om_client, container.fqn).get("dataModel")
         if not container.record.columns:
@@ -243,18 +180,15 @@ def test_labels_become_tags_of_the_connector_s_classification(
     held = system_containers(connection_options)
     assert any(c.record.labels or any(col.labels for col in c.record.columns) for c in held)
 
-    config = workflow_config(source(connection_options, includeTags=True), stand_in)
-    assert run(config, stand_in).passed
+    assert ingest(stand_in, connection_options, includeTags=True).passed
 
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is not None
     for container in held:
         stored = read_container(om_client, container.fqn)
-        tags = {tag["tagFQN"] for tag in stored.get("tags") or []}
-        assert tags == {f"{connector.CLASSIFICATION}.{label}" for label in container.record.labels}
+        assert tag_fqns(stored) == tags_of(container.record.labels)
         columns = (stored.get("dataModel") or {}).get("columns") or []
         for column, record in zip(columns, container.record.columns, strict=True):
-            column_tags = {tag["tagFQN"] for tag in column.get("tags") or []}
-            assert column_tags == {f"{connector.CLASSIFICATION}.{label}" for label in record.labels}
+            assert tag_fqns(column) == tags_of(record.labels)
 
 
 def test_no_tags_unless_include_tags_is_on(
@@ -262,7 +196,7 @@ def test_no_tags_unless_include_tags_is_on(
 ) -> None:
     """``includeTags`` is off by default for storage services, as in OpenMetadata's UI."""
     held = system_containers(connection_options)
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
+    assert ingest(stand_in, connection_options).passed
     assert om_client.get_by_name(Classification, connector.CLASSIFICATION) is None
     assert all(not read_container(om_client, c.fqn).get("tags") for c in held)
 
@@ -282,7 +216,7 @@ def test_owners_must_exist_in_openmetadata(
         lambda container: container.model_copy(update={"owner": next(names)}),
     )
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     assert result.passed
     assert result.status["source"]["warnings"] >= 1
@@ -305,10 +239,7 @@ def test_a_filtered_container_is_never_sent_nor_what_it_holds_and_is_counted(
     skipped = max(unique, key=lambda container: container.children)  # one that holds others
     pattern = {"excludes": [f"^{re.escape(skipped.record.name)}$"]}
 
-    result = run(
-        workflow_config(source(connection_options, containerFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    result = ingest(stand_in, connection_options, containerFilterPattern=pattern)
 
     assert result.passed
     gone = below(held, skipped)
@@ -320,33 +251,14 @@ def test_a_filtered_container_is_never_sent_nor_what_it_holds_and_is_counted(
 def test_an_invalid_filter_pattern_stops_the_run_before_anything_is_sent(
     stand_in: StandIn, connection_options: dict[str, str]
 ) -> None:
-    config = workflow_config(
-        source(connection_options, containerFilterPattern={"excludes": ["("]}), stand_in
-    )
     with pytest.raises(
         ConfigError, match=r"containerFilterPattern\.excludes\[0\].*regular expression"
     ):
-        run(config, stand_in)
+        ingest(stand_in, connection_options, containerFilterPattern={"excludes": ["("]})
     assert stand_in.store.entities() == []
 
 
 # --- sourceConfig: deletions ------------------------------------------------------------------
-
-
-def _run_twice_without(
-    stand_in: StandIn,
-    connection_options: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    gone: str,
-    **source_config: Any,
-) -> Any:
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    edit_records(
-        monkeypatch,
-        CONTAINER_RESOURCES,
-        lambda container: None if container.name == gone else container,
-    )
-    return run(workflow_config(source(connection_options, **source_config), stand_in), stand_in)
 
 
 def _a_leaf(held: list[Held]) -> Held:
@@ -366,7 +278,9 @@ def test_a_container_the_system_no_longer_has_is_soft_deleted_once(
     held = system_containers(connection_options)
     gone = _a_leaf(held)
 
-    second = _run_twice_without(stand_in, connection_options, monkeypatch, gone.record.name)
+    second = run_twice(
+        stand_in, connection_options, monkeypatch, CONTAINER_RESOURCES, without(gone.record.name)
+    )
 
     assert second.passed
     assert read_container(om_client, gone.fqn) is None
@@ -385,8 +299,13 @@ def test_nothing_is_deleted_when_mark_deleted_containers_is_off(
     held = system_containers(connection_options)
     gone = _a_leaf(held)
 
-    second = _run_twice_without(
-        stand_in, connection_options, monkeypatch, gone.record.name, markDeletedContainers=False
+    second = run_twice(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        CONTAINER_RESOURCES,
+        without(gone.record.name),
+        markDeletedContainers=False,
     )
 
     assert second.passed
@@ -403,11 +322,8 @@ def test_a_container_the_filter_now_leaves_out_is_deleted_the_service_is_the_sco
     leaf = _a_leaf(held)
     pattern = {"excludes": [f"^{re.escape(leaf.record.name)}$"]}
 
-    assert run(workflow_config(source(connection_options), stand_in), stand_in).passed
-    second = run(
-        workflow_config(source(connection_options, containerFilterPattern=pattern), stand_in),
-        stand_in,
-    )
+    assert ingest(stand_in, connection_options).passed
+    second = ingest(stand_in, connection_options, containerFilterPattern=pattern)
 
     assert second.passed
     assert stand_in.store.deletions() == [leaf.fqn]
@@ -415,6 +331,12 @@ def test_a_container_the_filter_now_leaves_out_is_deleted_the_service_is_the_sco
 
 
 # --- Errors -----------------------------------------------------------------------------------
+
+
+def with_a_column_twice(broken: RemoteContainer) -> Callable[[RemoteContainer], RemoteContainer]:
+    """A change of the system: ``broken`` has a column twice, which the connector refuses."""
+    duplicated = broken.model_copy(update={"columns": broken.columns + broken.columns[:1]})
+    return lambda container: duplicated if container == broken else container
 
 
 def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
@@ -426,14 +348,9 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
     held = system_containers(connection_options)
     broken = next(c for c in held if c.record.columns and not c.children)
     record = broken.record
-    duplicated = record.model_copy(update={"columns": record.columns + record.columns[:1]})
-    edit_records(
-        monkeypatch,
-        CONTAINER_RESOURCES,
-        lambda container: duplicated if container == record else container,
-    )
+    edit_records(monkeypatch, CONTAINER_RESOURCES, with_a_column_twice(record))
 
-    result = run(workflow_config(source(connection_options), stand_in), stand_in)
+    result = ingest(stand_in, connection_options)
 
     [failure] = result.failures
     assert record.name in failure["name"] and "a column name appears twice" in failure["error"]
@@ -441,12 +358,50 @@ def test_a_bad_record_is_one_failure_and_the_rest_still_arrive(
     assert all(read_container(om_client, c.fqn) for c in held if c is not broken)
 
 
-def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
-    connection = CustomStorageConnection(
-        type=CustomStorageType.CustomStorage,
-        sourcePythonClass=SOURCE_CLASS,
-        connectionOptions=connection_options,
+def test_a_container_whose_record_fails_is_not_soft_deleted_by_a_later_run(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A record that fails is still in the system: its container stays as the last run
+    left it."""
+    held = system_containers(connection_options)
+    broken = next(c for c in held if c.record.columns and not c.children)
+    record = broken.record
+
+    run_twice_with_a_failing_record(
+        stand_in,
+        connection_options,
+        monkeypatch,
+        CONTAINER_RESOURCES,
+        with_a_column_twice(record),
+        failing=record.name,
+        error="a column name appears twice",
     )
+
+    assert read_container(om_client, broken.fqn) is not None
+
+
+def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
+    stand_in: StandIn,
+    om_client: OpenMetadata,
+    connection_options: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is missing may only be unread: a container the system no longer has stays."""
+    held = system_containers(connection_options)
+    gone = _a_leaf(held)
+
+    run_twice_with_an_unreadable_page(
+        stand_in, connection_options, monkeypatch, CONTAINER_RESOURCES, without(gone.record.name)
+    )
+
+    assert read_container(om_client, gone.fqn) is not None
+
+
+def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
+    connection = service_connection(connection_options)
     client = connector.get_connection(connection)
 
     result = connector.test_connection(None, client, connection, automation_workflow=None)

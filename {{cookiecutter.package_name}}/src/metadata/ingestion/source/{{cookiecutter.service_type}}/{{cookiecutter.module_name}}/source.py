@@ -129,7 +129,16 @@ class ConnectorSource(Source, Generic[P]):
         )
 
     def mark_deleted(self) -> Iterator[Either]:
-        """Soft-delete what the run's scopes no longer hold, per the ``deletions`` flags."""
+        """Soft-delete what the run's scopes no longer hold, per the ``deletions`` flags.
+
+        Only the kinds of entity the run read (a kind whose ``include*`` setting is off
+        opens no scope and is left as it is), and only after a run without failures: a
+        record that failed may hide others (the tables of a schema that could not be
+        sent), so such a run deletes nothing and says why.
+        """
+        if self.status.failures:
+            self.seen.complete = False
+        read = {entity_type for entity_type, _, _ in self.seen.by_scope}
         for flag, default, entity_type in self.deletions:
-            if self.settings.enabled(flag, default):
+            if entity_type in read and self.settings.enabled(flag, default):
                 yield from mark_deleted(self.metadata, self.seen, entity_type, self.status)

@@ -12,11 +12,12 @@ error counted in the run's status. ``_iter`` sends, in this order:
    charts and data models by FQN (``_dashboards``); tags and owners on each;
 4. once all of them exist on the server: lineage from the tables each data model reads
    to the data model, and from each data model to its dashboards (``_lineage``);
-5. the soft deletion of what the system no longer has (``_mark_deleted``).
+5. the soft deletion of what the system no longer has (``mark_deleted``, per ``deletions``).
 
 Each step is a short method: keep, change or delete it. Where to change what:
 ``models.py`` (your system's records), ``client.py`` (how they are fetched),
-``connection.py`` (options, Test Connection), this module (how records become entities).
+``connection.py`` (options, Test Connection), this module (how records become entities);
+``source.py`` holds what the workflow calls besides ``_iter``, the same for every type.
 """
 
 from __future__ import annotations
@@ -57,15 +58,11 @@ from metadata.generated.schema.type.entityLineage import EntitiesEdge, LineageDe
 from metadata.generated.schema.type.entityLineage import Source as LineageSource
 from metadata.generated.schema.type.entityReference import EntityReference
 from metadata.ingestion.api.models import Either
-from metadata.ingestion.api.steps import InvalidSourceException, Source
-from metadata.ingestion.connections.test_connections import raise_test_connection_exception
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.database.column_type_parser import ColumnTypeParser
 from metadata.utils import fqn
 
-from .client import {{ prefix }}Client
-from .connection import {{ prefix }}Options, get_connection, test_connection
-from .labels import Classification, Owners
+from .connection import get_connection, test_connection
 from .models import (
     CHARTS,
     DASHBOARDS,
@@ -75,16 +72,8 @@ from .models import (
     RemoteDashboard,
     RemoteDataModel,
 )
-from .records import (
-    RecordError,
-    Resource,
-    entity_fqn,
-    flush_sink,
-    guarded,
-    service_connection_to_store,
-    service_fqn,
-)
-from .source_config import SeenEntities, mark_deleted, source_settings
+from .records import RecordError, entity_fqn, flush_sink, guarded
+from .source import ConnectorSource
 
 __all__ = ["{{ cookiecutter.class_name }}", "get_connection", "test_connection"]
 
@@ -114,64 +103,31 @@ DEFAULT_DATA_LENGTH = 1
 requires one, and this is the value OpenMetadata's own connectors send."""
 
 
-class {{ cookiecutter.class_name }}(Source):
+class {{ cookiecutter.class_name }}(ConnectorSource[DashboardServiceMetadataPipeline]):
     """The OpenMetadata source of {{ cookiecutter.module_name }}: a custom dashboard service."""
 
-    options_model = {{ prefix }}Options
+    connection_class = CustomDashboardConnection
+    pipeline_model = DashboardServiceMetadataPipeline
+    display_name = SERVICE_DISPLAY_NAME
+    description = SERVICE_DESCRIPTION
+    classification_name = CLASSIFICATION
+    # The whole service is the scope, as in OpenMetadata's dashboard sources.
+    deletions = (
+        ("markDeletedDashboards", True, Dashboard),
+        ("markDeletedDataModels", True, DashboardDataModel),
+        # From 1.13 on; releases without the flag never delete charts.
+        ("markDeletedCharts", False, Chart),
+    )
 
     def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
-        super().__init__()
-        connection = config.serviceConnection.root.config if config.serviceConnection else None
-        if not isinstance(connection, CustomDashboardConnection):
-            raise InvalidSourceException(
-                f"Expected CustomDashboardConnection, but got {type(connection).__name__}"
-            )
-        if not config.serviceName:
-            raise InvalidSourceException("source.serviceName is required")
-        self.config = config
-        self.metadata = metadata
-        self.service_name: str = config.serviceName
-        try:
-            self.service_fqn = service_fqn(self.service_name)
-        except RecordError as exc:
-            raise InvalidSourceException(f"source.serviceName: {exc}") from None
-        self.service_connection = connection
-        self.settings = source_settings(
-            config.sourceConfig, DashboardServiceMetadataPipeline, self.status
-        )
-        self.classification = Classification(
-            CLASSIFICATION,
-            f"Labels of {SERVICE_DISPLAY_NAME}.",
-            enabled=self.settings.enabled("includeTags", True),
-        )
-        self.owners = Owners(metadata, self.status, self.settings.enabled("includeOwners", False))
+        super().__init__(config, metadata)
         self.include_data_models = self.settings.enabled("includeDataModels", True)
-        self.seen = SeenEntities()
         # Data model name -> its FQN when this run sent it, None when a filter left it out.
         self.data_models: dict[str, str | None] = {}
         self.upstream: list[tuple[str, RemoteDataModel]] = []  # (data model FQN, data model)
         self.dashboard_models: list[tuple[str, str]] = []  # (data model FQN, dashboard FQN)
+        self.charts: set[str] = set()  # the FQNs of the charts this run sent
         self.found: dict[tuple[type[Any], str], Any] = {}
-        self.client: {{ prefix }}Client = get_connection(connection)
-
-    @classmethod
-    def create(
-        cls,
-        config_dict: dict[str, Any],
-        metadata: OpenMetadata,
-        pipeline_name: str | None = None,
-    ) -> {{ cookiecutter.class_name }}:
-        return cls(WorkflowSource.model_validate(config_dict), metadata)
-
-    def prepare(self) -> None:
-        """Called once before ``_iter``: nothing to prepare in this connector yet."""
-
-    def test_connection(self) -> None:
-        result = test_connection(self.metadata, self.client, self.service_connection)
-        raise_test_connection_exception(result)
-
-    def close(self) -> None:
-        self.client.close()
 
     def _iter(self) -> Iterable[Either]:
         yield from self._service()
@@ -179,15 +135,7 @@ class {{ cookiecutter.class_name }}(Source):
         yield from self._dashboards()
         yield from flush_sink("the entities exist before lineage and deletions")
         yield from self._lineage()
-        yield from self._mark_deleted()
-
-    def _fetch(self, resource: Resource[Any], **parents: str) -> Iterator[Any]:
-        """The records of ``resource``; those that cannot be read count as failures."""
-        for fetched in self.client.records(resource, **parents):
-            if fetched.left is not None:
-                self.status.failed(fetched.left)
-            elif fetched.right is not None:
-                yield fetched.right
+        yield from self.mark_deleted()
 
     def _kept(self, pattern_field: str, name: str, project: str | None, shown: str) -> bool:
         """Whether a record passes its filter and, when it has a project, projectFilterPattern."""
@@ -198,9 +146,7 @@ class {{ cookiecutter.class_name }}(Source):
     # --- The service ----------------------------------------------------------------------
 
     def _service(self) -> Iterator[Either]:
-        kept = service_connection_to_store(
-            self.service_connection, self.options_model, self.metadata
-        )
+        kept = self.connection_to_store()
         yield Either(
             right=CreateDashboardServiceRequest(
                 name=self.service_name,
@@ -217,7 +163,7 @@ class {{ cookiecutter.class_name }}(Source):
         if not self.include_data_models:
             return  # nor are any deleted: the run does not read them
         self.seen.scope(DashboardDataModel, "service", self.service_name)
-        for model in self._fetch(DATA_MODELS):
+        for model in self.fetch(DATA_MODELS):
             yield from guarded(model.name, self._data_model(model))
 
     def _data_model(self, model: RemoteDataModel) -> Iterator[Either]:
@@ -227,8 +173,9 @@ class {{ cookiecutter.class_name }}(Source):
         if not self._kept("dataModelFilterPattern", model.name, model.project, model_fqn):
             self.data_models[model.name] = None
             return
-        request = self._data_model_request(model_fqn, model)  # fails before any yield
+        # There, even if it fails.
         self.seen.add(DashboardDataModel, "service", self.service_name, model_fqn)
+        request = self._data_model_request(model_fqn, model)  # fails before any yield
         self.data_models[model.name] = model_fqn
         if model.upstream:
             self.upstream.append((model_fqn, model))
@@ -269,7 +216,7 @@ class {{ cookiecutter.class_name }}(Source):
     def _dashboards(self) -> Iterator[Either]:
         self.seen.scope(Dashboard, "service", self.service_name)
         self.seen.scope(Chart, "service", self.service_name)
-        for dashboard in self._fetch(DASHBOARDS):
+        for dashboard in self.fetch(DASHBOARDS):
             yield from guarded(dashboard.name, self._dashboard(dashboard))
 
     def _dashboard(self, dashboard: RemoteDashboard) -> Iterator[Either]:
@@ -280,8 +227,10 @@ class {{ cookiecutter.class_name }}(Source):
             "dashboardFilterPattern", dashboard.name, dashboard.project, dashboard_fqn
         ):
             return
+        # There, even if it fails.
+        self.seen.add(Dashboard, "service", self.service_name, dashboard_fqn)
         charts: list[str] = []
-        for chart in self._fetch(CHARTS, dashboard=dashboard.name):
+        for chart in self.fetch(CHARTS, dashboard=dashboard.name):
             yield from guarded(chart.name, self._chart(chart, charts))
         models = self._data_models_of(dashboard, dashboard_fqn)
         request = CreateDashboardRequest(
@@ -295,7 +244,6 @@ class {{ cookiecutter.class_name }}(Source):
             owners=self.owners.of(dashboard.owner, dashboard_fqn),
             tags=self.classification.labels_of(dashboard.labels),
         )
-        self.seen.add(Dashboard, "service", self.service_name, dashboard_fqn)
         self.dashboard_models.extend((model_fqn, dashboard_fqn) for model_fqn in models or [])
         yield from self.classification.tags(dashboard.labels)
         yield Either(right=request)
@@ -306,7 +254,8 @@ class {{ cookiecutter.class_name }}(Source):
         chart_fqn = entity_fqn(Chart, service_name=self.service_name, chart_name=chart.name)
         if not self.settings.keep("chartFilterPattern", chart.name, chart_fqn):
             return
-        if chart_fqn not in self.seen.scope(Chart, "service", self.service_name):
+        if chart_fqn not in self.charts:
+            self.seen.add(Chart, "service", self.service_name, chart_fqn)  # there, even if it fails
             request = CreateChartRequest(
                 name=chart.name,
                 description=chart.description,
@@ -316,7 +265,7 @@ class {{ cookiecutter.class_name }}(Source):
                 owners=self.owners.of(chart.owner, chart_fqn),
                 tags=self.classification.labels_of(chart.labels),
             )
-            self.seen.add(Chart, "service", self.service_name, chart_fqn)
+            self.charts.add(chart_fqn)
             yield from self.classification.tags(chart.labels)
             yield Either(right=request)
         charts.append(chart_fqn)
@@ -389,18 +338,6 @@ class {{ cookiecutter.class_name }}(Source):
         return self.found[entity_type, name]
 
     # --- What the system no longer has ----------------------------------------------------
-
-    def _mark_deleted(self) -> Iterator[Either]:
-        """Soft-delete what the service no longer holds, per the markDeleted* flags, as
-        OpenMetadata's dashboard sources do (the whole service is the scope)."""
-        for flag, default, entity_type in (
-            ("markDeletedDashboards", True, Dashboard),
-            ("markDeletedDataModels", True, DashboardDataModel),
-            # From 1.13 on; releases without the flag never delete charts.
-            ("markDeletedCharts", False, Chart),
-        ):
-            if self.settings.enabled(flag, default):
-                yield from mark_deleted(self.metadata, self.seen, entity_type)
 
 
 def checked_table_fqn(name: str) -> str:

@@ -11,13 +11,14 @@ error counted in the run's status. ``_iter`` sends, in this order:
    type, size), then the directories inside it (``_directories``);
 3. per spreadsheet the filters keep: the spreadsheet, then its worksheets with their
    columns (``_spreadsheets``);
-4. the soft deletion of what the system no longer has (``_mark_deleted``).
+4. the soft deletion of what the system no longer has (``mark_deleted``, per ``deletions``).
 
 Tags and owners go on every entity (``includeTags``, ``includeOwners``); the ``include*``
 settings leave out a kind of entity altogether (without directories, no files either).
 Each step is a short method: keep, change or delete it. Where to change what:
 ``models.py`` (your system's records), ``client.py`` (how they are fetched),
-``connection.py`` (options, Test Connection), this module (how records become entities).
+``connection.py`` (options, Test Connection), this module (how records become entities);
+``source.py`` holds what the workflow calls besides ``_iter``, the same for every type.
 """
 
 from __future__ import annotations
@@ -53,18 +54,10 @@ from metadata.generated.schema.entity.services.driveService import (
 from metadata.generated.schema.metadataIngestion.driveServiceMetadataPipeline import (
     DriveServiceMetadataPipeline,
 )
-from metadata.generated.schema.metadataIngestion.workflow import (
-    Source as WorkflowSource,
-)
 from metadata.ingestion.api.models import Either
-from metadata.ingestion.api.steps import InvalidSourceException, Source
-from metadata.ingestion.connections.test_connections import raise_test_connection_exception
-from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.database.column_type_parser import ColumnTypeParser
 
-from .client import {{ prefix }}Client
-from .connection import {{ prefix }}Options, get_connection, test_connection
-from .labels import Classification, Owners
+from .connection import get_connection, test_connection
 from .models import (
     DIRECTORIES,
     FILES,
@@ -77,16 +70,8 @@ from .models import (
     RemoteSpreadsheet,
     RemoteWorksheet,
 )
-from .records import (
-    RecordError,
-    Resource,
-    entity_fqn,
-    flush_sink,
-    guarded,
-    service_connection_to_store,
-    service_fqn,
-)
-from .source_config import SeenEntities, mark_deleted, source_settings
+from .records import RecordError, entity_fqn, flush_sink, guarded
+from .source import ConnectorSource
 
 __all__ = ["{{ cookiecutter.class_name }}", "get_connection", "test_connection"]
 
@@ -105,79 +90,37 @@ requires one, and this is the value OpenMetadata's own connectors send."""
 E = TypeVar("E", bound=Enum)
 
 
-class {{ cookiecutter.class_name }}(Source):
+class {{ cookiecutter.class_name }}(ConnectorSource[DriveServiceMetadataPipeline]):
     """The OpenMetadata source of {{ cookiecutter.module_name }}: a custom drive service."""
 
-    options_model = {{ prefix }}Options
-
-    def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
-        super().__init__()
-        connection = config.serviceConnection.root.config if config.serviceConnection else None
-        if not isinstance(connection, CustomDriveConnection):
-            raise InvalidSourceException(
-                f"Expected CustomDriveConnection, but got {type(connection).__name__}"
-            )
-        if not config.serviceName:
-            raise InvalidSourceException("source.serviceName is required")
-        self.config = config
-        self.metadata = metadata
-        self.service_name: str = config.serviceName
-        try:
-            self.service_fqn = service_fqn(self.service_name)
-        except RecordError as exc:
-            raise InvalidSourceException(f"source.serviceName: {exc}") from None
-        self.service_connection = connection
-        self.settings = source_settings(
-            config.sourceConfig, DriveServiceMetadataPipeline, self.status
-        )
-        self.classification = Classification(
-            CLASSIFICATION,
-            f"Labels of {SERVICE_DISPLAY_NAME}.",
-            enabled=self.settings.enabled("includeTags", True),
-        )
-        self.owners = Owners(metadata, self.status, self.settings.enabled("includeOwners", False))
-        self.seen = SeenEntities()
-        self.client: {{ prefix }}Client = get_connection(connection)
-
-    @classmethod
-    def create(
-        cls,
-        config_dict: dict[str, Any],
-        metadata: OpenMetadata,
-        pipeline_name: str | None = None,
-    ) -> {{ cookiecutter.class_name }}:
-        return cls(WorkflowSource.model_validate(config_dict), metadata)
-
-    def prepare(self) -> None:
-        """Called once before ``_iter``: nothing to prepare in this connector yet."""
-
-    def test_connection(self) -> None:
-        result = test_connection(self.metadata, self.client, self.service_connection)
-        raise_test_connection_exception(result)
-
-    def close(self) -> None:
-        self.client.close()
+    connection_class = CustomDriveConnection
+    pipeline_model = DriveServiceMetadataPipeline
+    display_name = SERVICE_DISPLAY_NAME
+    description = SERVICE_DESCRIPTION
+    classification_name = CLASSIFICATION
+    # The scopes of OpenMetadata's own drive sources: directories, files and spreadsheets
+    # across the whole service (a directory the filter now leaves out is deleted, with
+    # what it holds), worksheets within each spreadsheet the run reads. From OpenMetadata
+    # 2.0 on the server compares, and deletes nothing in a scope where the run saw nothing
+    # (a spreadsheet with no worksheet left): it cannot tell an empty system from a failed
+    # read.
+    deletions = (
+        ("markDeletedDirectories", True, Directory),
+        ("markDeletedFiles", True, File),
+        ("markDeletedSpreadsheets", True, Spreadsheet),
+        ("markDeletedWorksheets", True, Worksheet),
+    )
 
     def _iter(self) -> Iterable[Either]:
         yield from self._service()
         yield from self._directories()
         yield from self._spreadsheets()
-        yield from self._mark_deleted()
-
-    def _fetch(self, resource: Resource[Any], **parents: str) -> Iterator[Any]:
-        """The records of ``resource``; those that cannot be read count as failures."""
-        for fetched in self.client.records(resource, **parents):
-            if fetched.left is not None:
-                self.status.failed(fetched.left)
-            elif fetched.right is not None:
-                yield fetched.right
+        yield from self.mark_deleted()
 
     # --- The service ----------------------------------------------------------------------
 
     def _service(self) -> Iterator[Either]:
-        kept = service_connection_to_store(
-            self.service_connection, self.options_model, self.metadata
-        )
+        kept = self.connection_to_store()
         yield Either(
             right=CreateDriveServiceRequest(
                 name=self.service_name,
@@ -198,7 +141,7 @@ class {{ cookiecutter.class_name }}(Source):
         self.seen.scope(Directory, "service", self.service_name)
         if self.settings.enabled("includeFiles", True):
             self.seen.scope(File, "service", self.service_name)
-        for directory in self._fetch(DIRECTORIES):
+        for directory in self.fetch(DIRECTORIES):
             yield from guarded(directory.name, self._directory(directory, (directory.name,), None))
 
     def _directory(
@@ -235,7 +178,7 @@ class {{ cookiecutter.class_name }}(Source):
         any: the parent must be written before its children are sent.
         """
         flushed = False
-        for child in self._fetch(SUBDIRECTORIES, directory="/".join(path)):
+        for child in self.fetch(SUBDIRECTORIES, directory="/".join(path)):
             if not flushed:
                 yield from flush_sink("a directory exists before the directories inside it")
                 flushed = True
@@ -247,7 +190,7 @@ class {{ cookiecutter.class_name }}(Source):
     def _files(self, path: tuple[str, ...], directory_fqn: str) -> Iterator[Either]:
         if not self.settings.enabled("includeFiles", True):
             return
-        for file in self._fetch(FILES, directory="/".join(path)):
+        for file in self.fetch(FILES, directory="/".join(path)):
             yield from guarded(
                 f"{directory_fqn}.{file.name}", self._file(file, path, directory_fqn)
             )
@@ -260,6 +203,7 @@ class {{ cookiecutter.class_name }}(Source):
         )
         if not self.settings.keep("fileFilterPattern", file.name, file_fqn):
             return
+        self.seen.add(File, "service", self.service_name, file_fqn)  # there, even if it fails
         request = CreateFileRequest(  # fails before any yield
             name=file.name,
             description=file.description,
@@ -272,7 +216,6 @@ class {{ cookiecutter.class_name }}(Source):
             owners=self.owners.of(file.owner, file_fqn),
             tags=self.classification.labels_of(file.labels),
         )
-        self.seen.add(File, "service", self.service_name, file_fqn)
         yield from self.classification.tags(file.labels)
         yield Either(right=request)
 
@@ -282,7 +225,7 @@ class {{ cookiecutter.class_name }}(Source):
         if not self.settings.enabled("includeSpreadsheets", True):
             return
         self.seen.scope(Spreadsheet, "service", self.service_name)
-        for spreadsheet in self._fetch(SPREADSHEETS):
+        for spreadsheet in self.fetch(SPREADSHEETS):
             yield from guarded(spreadsheet.name, self._spreadsheet(spreadsheet))
 
     def _spreadsheet(self, spreadsheet: RemoteSpreadsheet) -> Iterator[Either]:
@@ -291,6 +234,8 @@ class {{ cookiecutter.class_name }}(Source):
         )
         if not self.settings.keep("spreadsheetFilterPattern", spreadsheet.name, spreadsheet_fqn):
             return
+        # There, even if it fails.
+        self.seen.add(Spreadsheet, "service", self.service_name, spreadsheet_fqn)
         mime_type = spreadsheet.mime_type
         request = CreateSpreadsheetRequest(  # fails before any yield
             name=spreadsheet.name,
@@ -301,7 +246,6 @@ class {{ cookiecutter.class_name }}(Source):
             owners=self.owners.of(spreadsheet.owner, spreadsheet_fqn),
             tags=self.classification.labels_of(spreadsheet.labels),
         )
-        self.seen.add(Spreadsheet, "service", self.service_name, spreadsheet_fqn)
         yield from self.classification.tags(spreadsheet.labels)
         yield Either(right=request)
         yield from self._worksheets(spreadsheet, spreadsheet_fqn)
@@ -311,7 +255,7 @@ class {{ cookiecutter.class_name }}(Source):
             return
         # Worksheets are compared within each spreadsheet the run reads.
         self.seen.scope(Worksheet, "spreadsheet", spreadsheet_fqn)
-        for worksheet in self._fetch(WORKSHEETS, spreadsheet=spreadsheet.name):
+        for worksheet in self.fetch(WORKSHEETS, spreadsheet=spreadsheet.name):
             yield from guarded(
                 f"{spreadsheet_fqn}.{worksheet.name}",
                 self._worksheet(worksheet, spreadsheet, spreadsheet_fqn),
@@ -328,8 +272,9 @@ class {{ cookiecutter.class_name }}(Source):
         )
         if not self.settings.keep("worksheetFilterPattern", worksheet.name, worksheet_fqn):
             return
-        request = self._worksheet_request(worksheet, spreadsheet_fqn, worksheet_fqn)
+        # There, even if it fails.
         self.seen.add(Worksheet, "spreadsheet", spreadsheet_fqn, worksheet_fqn)
+        request = self._worksheet_request(worksheet, spreadsheet_fqn, worksheet_fqn)
         yield from self.classification.tags(
             [*worksheet.labels, *(label for column in worksheet.columns for label in column.labels)]
         )
@@ -363,26 +308,6 @@ class {{ cookiecutter.class_name }}(Source):
         )
 
     # --- What the system no longer has --------------------------------------------------
-
-    def _mark_deleted(self) -> Iterator[Either]:
-        """Soft-delete what the system no longer has, per the markDeleted* flags.
-
-        With the scopes of OpenMetadata's own drive sources: directories, files and
-        spreadsheets across the whole service (a directory the filter now leaves out is
-        deleted, with what it holds), worksheets within each spreadsheet the run reads.
-        A kind of entity the run does not read (its ``include*`` off) is left alone. From
-        OpenMetadata 2.0 on the server compares, and deletes nothing in a scope where the
-        run saw nothing (a spreadsheet with no worksheet left): it cannot tell an empty
-        system from a failed read.
-        """
-        for flag, entity_type in (
-            ("markDeletedDirectories", Directory),
-            ("markDeletedFiles", File),
-            ("markDeletedSpreadsheets", Spreadsheet),
-            ("markDeletedWorksheets", Worksheet),
-        ):
-            if self.settings.enabled(flag, True):
-                yield from mark_deleted(self.metadata, self.seen, entity_type)
 
 
 def member(enum: type[E], spelling: str, field: str) -> E:

@@ -11,11 +11,12 @@ error counted in the run's status. ``_iter`` sends, in this order:
    its message schema (fields, their descriptions and tags), tags, owners (``_topic``);
 3. once the topics exist on the server: sample messages of each, when
    ``generateSampleData`` is on (``_sample_data``);
-4. the soft deletion of the topics the system no longer has (``_mark_deleted``).
+4. the soft deletion of the topics the system no longer has (``mark_deleted``).
 
 Each step is a short method: keep, change or delete it. Where to change what:
 ``models.py`` (your system's records), ``client.py`` (how they are fetched),
-``connection.py`` (options, Test Connection), this module (how records become entities).
+``connection.py`` (options, Test Connection), this module (how records become entities);
+``source.py`` holds what the workflow calls besides ``_iter``, the same for every type.
 """
 
 from __future__ import annotations
@@ -46,25 +47,13 @@ from metadata.generated.schema.metadataIngestion.workflow import (
 from metadata.generated.schema.type.schema import DataTypeTopic, FieldModel, SchemaType
 from metadata.generated.schema.type.schema import Topic as MessageSchema
 from metadata.ingestion.api.models import Either
-from metadata.ingestion.api.steps import InvalidSourceException, Source
-from metadata.ingestion.connections.test_connections import raise_test_connection_exception
 from metadata.ingestion.models.ometa_topic_data import OMetaTopicSampleData
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 
-from .client import {{ prefix }}Client
-from .connection import {{ prefix }}Options, get_connection, test_connection
-from .labels import Classification, Owners
+from .connection import get_connection, test_connection
 from .models import MESSAGES, TOPICS, RemoteField, RemoteMessageSchema, RemoteTopic
-from .records import (
-    RecordError,
-    Resource,
-    entity_fqn,
-    flush_sink,
-    guarded,
-    service_connection_to_store,
-    service_fqn,
-)
-from .source_config import SeenEntities, mark_deleted, source_settings
+from .records import entity_fqn, flush_sink, guarded
+from .source import ConnectorSource
 
 __all__ = ["{{ cookiecutter.class_name }}", "get_connection", "test_connection"]
 
@@ -98,86 +87,37 @@ Avro's spellings (``string``, ``long``, ``record``, ``array``...) are OpenMetada
 need no entry; add your system's other spellings here."""
 
 
-class {{ cookiecutter.class_name }}(Source):
+class {{ cookiecutter.class_name }}(ConnectorSource[MessagingServiceMetadataPipeline]):
     """The OpenMetadata source of {{ cookiecutter.module_name }}: a custom messaging service."""
 
-    options_model = {{ prefix }}Options
+    connection_class = CustomMessagingConnection
+    pipeline_model = MessagingServiceMetadataPipeline
+    display_name = SERVICE_DISPLAY_NAME
+    description = SERVICE_DESCRIPTION
+    classification_name = CLASSIFICATION
+    # Messaging ingestion has no includeTags/includeOwners settings: both are always on.
+    include_owners_by_default = True
+    deletions = (("markDeletedTopics", True, Topic),)
 
     def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
-        super().__init__()
-        connection = config.serviceConnection.root.config if config.serviceConnection else None
-        if not isinstance(connection, CustomMessagingConnection):
-            raise InvalidSourceException(
-                f"Expected CustomMessagingConnection, but got {type(connection).__name__}"
-            )
-        if not config.serviceName:
-            raise InvalidSourceException("source.serviceName is required")
-        self.config = config
-        self.metadata = metadata
-        self.service_name: str = config.serviceName
-        try:
-            self.service_fqn = service_fqn(self.service_name)
-        except RecordError as exc:
-            raise InvalidSourceException(f"source.serviceName: {exc}") from None
-        self.service_connection = connection
-        self.settings = source_settings(
-            config.sourceConfig, MessagingServiceMetadataPipeline, self.status
-        )
-        # Messaging ingestion has no includeTags/includeOwners settings: both are always on.
-        self.classification = Classification(
-            CLASSIFICATION,
-            f"Labels of {SERVICE_DISPLAY_NAME}.",
-            enabled=self.settings.enabled("includeTags", True),
-        )
-        self.owners = Owners(metadata, self.status, self.settings.enabled("includeOwners", True))
-        self.seen = SeenEntities()
+        super().__init__(config, metadata)
         self.topics: list[tuple[str, RemoteTopic]] = []  # (FQN, topic) of the topics sent
-        self.client: {{ prefix }}Client = get_connection(connection)
-
-    @classmethod
-    def create(
-        cls,
-        config_dict: dict[str, Any],
-        metadata: OpenMetadata,
-        pipeline_name: str | None = None,
-    ) -> {{ cookiecutter.class_name }}:
-        return cls(WorkflowSource.model_validate(config_dict), metadata)
-
-    def prepare(self) -> None:
-        """Called once before ``_iter``: nothing to prepare in this connector yet."""
-
-    def test_connection(self) -> None:
-        result = test_connection(self.metadata, self.client, self.service_connection)
-        raise_test_connection_exception(result)
-
-    def close(self) -> None:
-        self.client.close()
 
     def _iter(self) -> Iterable[Either]:
         yield from self._service()
         # Topics are compared across the whole service, as OpenMetadata's own messaging
         # connectors do: a topic that the filter now leaves out is gone too.
         self.seen.scope(Topic, "service", self.service_name)
-        for topic in self._fetch(TOPICS):
+        for topic in self.fetch(TOPICS):
             yield from guarded(topic.name, self._topic(topic))
         yield from flush_sink("the topics exist before their sample data and deletions")
         yield from self._sample_data()
-        yield from self._mark_deleted()
-
-    def _fetch(self, resource: Resource[Any], **parents: str) -> Iterator[Any]:
-        """The records of ``resource``; those that cannot be read count as failures."""
-        for fetched in self.client.records(resource, **parents):
-            if fetched.left is not None:
-                self.status.failed(fetched.left)
-            elif fetched.right is not None:
-                yield fetched.right
+        yield from self.mark_deleted()
 
     # --- The service ----------------------------------------------------------------------
 
     def _service(self) -> Iterator[Either]:
-        kept = service_connection_to_store(
-            self.service_connection, self.options_model, self.metadata
-        )
+        kept = self.connection_to_store()
         yield Either(
             right=CreateMessagingServiceRequest(
                 name=self.service_name,
@@ -194,8 +134,8 @@ class {{ cookiecutter.class_name }}(Source):
         topic_fqn = entity_fqn(Topic, service_name=self.service_name, topic_name=topic.name)
         if not self.settings.keep("topicFilterPattern", topic.name, topic_fqn):
             return
+        self.seen.add(Topic, "service", self.service_name, topic_fqn)  # there, even if it fails
         request = self._topic_request(topic_fqn, topic)  # fails before any yield
-        self.seen.add(Topic, "service", self.service_name, topic_fqn)
         schema_fields = topic.message_schema.fields if topic.message_schema else ()
         yield from self.classification.tags([*topic.labels, *field_labels(schema_fields)])
         yield Either(right=request)
@@ -248,7 +188,7 @@ class {{ cookiecutter.class_name }}(Source):
             yield from guarded(topic_fqn, self._topic_sample_data(topic_fqn, topic))
 
     def _topic_sample_data(self, topic_fqn: str, topic: RemoteTopic) -> Iterator[Either]:
-        fetched = islice(self._fetch(MESSAGES, topic=topic.name), SAMPLE_MESSAGES)
+        fetched = islice(self.fetch(MESSAGES, topic=topic.name), SAMPLE_MESSAGES)
         messages = [message_text(message.value) for message in fetched]
         if not messages:
             return
@@ -259,13 +199,6 @@ class {{ cookiecutter.class_name }}(Source):
         yield Either(
             right=OMetaTopicSampleData(topic=stored, sample_data=TopicSampleData(messages=messages))
         )
-
-    # --- What the system no longer has ----------------------------------------------------
-
-    def _mark_deleted(self) -> Iterator[Either]:
-        """Soft-delete the service's topics that the run no longer reports."""
-        if self.settings.enabled("markDeletedTopics", True):
-            yield from mark_deleted(self.metadata, self.seen, Topic)
 
 
 def field_type(spelling: str) -> DataTypeTopic:

@@ -10,18 +10,18 @@ error counted in the run's status. ``_iter`` sends, in this order:
 2. each model the filter keeps: algorithm, target, features (their types, algorithms,
    sources and tags), hyper-parameters, where it is stored and served, tags, owners
    (``_model``);
-3. the soft deletion of the models the system no longer has (``_mark_deleted``).
+3. the soft deletion of the models the system no longer has (``mark_deleted``).
 
 Each step is a short method: keep, change or delete it. Where to change what:
 ``models.py`` (your system's records), ``client.py`` (how they are fetched),
-``connection.py`` (options, Test Connection), this module (how records become entities).
+``connection.py`` (options, Test Connection), this module (how records become entities);
+``source.py`` holds what the workflow calls besides ``_iter``, the same for every type.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from metadata.generated.schema.api.data.createMlModel import CreateMlModelRequest
 from metadata.generated.schema.api.services.createMlModelService import (
@@ -52,13 +52,9 @@ from metadata.generated.schema.metadataIngestion.workflow import (
 )
 from metadata.generated.schema.type.entityReference import EntityReference
 from metadata.ingestion.api.models import Either
-from metadata.ingestion.api.steps import InvalidSourceException, Source
-from metadata.ingestion.connections.test_connections import raise_test_connection_exception
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 
-from .client import {{ prefix }}Client
-from .connection import {{ prefix }}Options, get_connection, test_connection
-from .labels import Classification, Owners
+from .connection import get_connection, test_connection
 from .models import (
     MODELS,
     RemoteFeature,
@@ -66,15 +62,8 @@ from .models import (
     RemoteHyperParameter,
     RemoteMlModel,
 )
-from .records import (
-    RecordError,
-    Resource,
-    entity_fqn,
-    guarded,
-    service_connection_to_store,
-    service_fqn,
-)
-from .source_config import SeenEntities, mark_deleted, source_settings
+from .records import entity_fqn, guarded
+from .source import ConnectorSource
 
 __all__ = ["{{ cookiecutter.class_name }}", "get_connection", "test_connection"]
 
@@ -84,84 +73,35 @@ CLASSIFICATION = "{{ prefix }}"
 """The classification of your system's labels: a label ``gold`` becomes ``{{ prefix }}.gold``."""
 
 
-class {{ cookiecutter.class_name }}(Source):
+class {{ cookiecutter.class_name }}(ConnectorSource[MlModelServiceMetadataPipeline]):
     """The OpenMetadata source of {{ cookiecutter.module_name }}: a custom ML model service."""
 
-    options_model = {{ prefix }}Options
+    connection_class = CustomMlModelConnection
+    pipeline_model = MlModelServiceMetadataPipeline
+    display_name = SERVICE_DISPLAY_NAME
+    description = SERVICE_DESCRIPTION
+    classification_name = CLASSIFICATION
+    # ML model ingestion has no includeTags/includeOwners settings: both are always on.
+    include_owners_by_default = True
+    deletions = (("markDeletedMlModels", True, MlModel),)
 
     def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
-        super().__init__()
-        connection = config.serviceConnection.root.config if config.serviceConnection else None
-        if not isinstance(connection, CustomMlModelConnection):
-            raise InvalidSourceException(
-                f"Expected CustomMlModelConnection, but got {type(connection).__name__}"
-            )
-        if not config.serviceName:
-            raise InvalidSourceException("source.serviceName is required")
-        self.config = config
-        self.metadata = metadata
-        self.service_name: str = config.serviceName
-        try:
-            self.service_fqn = service_fqn(self.service_name)
-        except RecordError as exc:
-            raise InvalidSourceException(f"source.serviceName: {exc}") from None
-        self.service_connection = connection
-        self.settings = source_settings(
-            config.sourceConfig, MlModelServiceMetadataPipeline, self.status
-        )
-        # ML model ingestion has no includeTags/includeOwners settings: both are always on.
-        self.classification = Classification(
-            CLASSIFICATION,
-            f"Labels of {SERVICE_DISPLAY_NAME}.",
-            enabled=self.settings.enabled("includeTags", True),
-        )
-        self.owners = Owners(metadata, self.status, self.settings.enabled("includeOwners", True))
-        self.seen = SeenEntities()
+        super().__init__(config, metadata)
         self.tables: dict[str, EntityReference | None] = {}  # feature source tables, by FQN
-        self.client: {{ prefix }}Client = get_connection(connection)
-
-    @classmethod
-    def create(
-        cls,
-        config_dict: dict[str, Any],
-        metadata: OpenMetadata,
-        pipeline_name: str | None = None,
-    ) -> {{ cookiecutter.class_name }}:
-        return cls(WorkflowSource.model_validate(config_dict), metadata)
-
-    def prepare(self) -> None:
-        """Called once before ``_iter``: nothing to prepare in this connector yet."""
-
-    def test_connection(self) -> None:
-        result = test_connection(self.metadata, self.client, self.service_connection)
-        raise_test_connection_exception(result)
-
-    def close(self) -> None:
-        self.client.close()
 
     def _iter(self) -> Iterable[Either]:
         yield from self._service()
         # Models are compared across the whole service, as OpenMetadata's own ML model
         # connectors do: a model that the filter now leaves out is gone too.
         self.seen.scope(MlModel, "service", self.service_name)
-        for model in self._fetch(MODELS):
+        for model in self.fetch(MODELS):
             yield from guarded(model.name, self._model(model))
-        yield from self._mark_deleted()
-
-    def _fetch(self, resource: Resource[Any], **parents: str) -> Iterator[Any]:
-        """The records of ``resource``; those that cannot be read count as failures."""
-        for fetched in self.client.records(resource, **parents):
-            if fetched.left is not None:
-                self.status.failed(fetched.left)
-            elif fetched.right is not None:
-                yield fetched.right
+        yield from self.mark_deleted()
 
     # --- The service ----------------------------------------------------------------------
 
     def _service(self) -> Iterator[Either]:
-        kept = service_connection_to_store(
-            self.service_connection, self.options_model, self.metadata
-        )
+        kept = self.connection_to_store()
         yield Either(
             right=CreateMlModelServiceRequest(
                 name=self.service_name,
@@ -178,8 +118,8 @@ class {{ cookiecutter.class_name }}(Source):
         model_fqn = entity_fqn(MlModel, service_name=self.service_name, mlmodel_name=model.name)
         if not self.settings.keep("mlModelFilterPattern", model.name, model_fqn):
             return
+        self.seen.add(MlModel, "service", self.service_name, model_fqn)  # there, even if it fails
         request = self._model_request(model_fqn, model)  # fails before any yield
-        self.seen.add(MlModel, "service", self.service_name, model_fqn)
         yield from self.classification.tags(
             [*model.labels, *(label for feature in model.features for label in feature.labels)]
         )
@@ -230,13 +170,6 @@ class {{ cookiecutter.class_name }}(Source):
                 f"feature source table {table_fqn!r} is not in OpenMetadata: sent without it",
             )
         return self.tables[table_fqn]
-
-    # --- What the system no longer has ----------------------------------------------------
-
-    def _mark_deleted(self) -> Iterator[Either]:
-        """Soft-delete the service's models that the run no longer reports."""
-        if self.settings.enabled("markDeletedMlModels", True):
-            yield from mark_deleted(self.metadata, self.seen, MlModel)
 
 
 def ml_store(model: RemoteMlModel) -> MlStore | None:

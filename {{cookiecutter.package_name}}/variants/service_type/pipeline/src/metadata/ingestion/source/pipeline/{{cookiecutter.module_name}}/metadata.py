@@ -11,11 +11,12 @@ error counted in the run's status. ``_iter`` sends, in this order:
 3. once they exist on the server: the status of each pipeline's recent runs, task by
    task (``_statuses``), and the lineage from the tables each pipeline reads to the
    tables it writes (``_lineage``);
-4. the soft deletion of the pipelines the system no longer has (``_mark_deleted``).
+4. the soft deletion of the pipelines the system no longer has (``mark_deleted``).
 
 Each step is a short method: keep, change or delete it. Where to change what:
 ``models.py`` (your system's records), ``client.py`` (how they are fetched),
-``connection.py`` (options, Test Connection), this module (how records become entities).
+``connection.py`` (options, Test Connection), this module (how records become entities);
+``source.py`` holds what the workflow calls besides ``_iter``, the same for every type.
 """
 
 from __future__ import annotations
@@ -54,26 +55,14 @@ from metadata.generated.schema.type.entityLineage import EntitiesEdge, LineageDe
 from metadata.generated.schema.type.entityLineage import Source as LineageSource
 from metadata.generated.schema.type.entityReference import EntityReference
 from metadata.ingestion.api.models import Either
-from metadata.ingestion.api.steps import InvalidSourceException, Source
-from metadata.ingestion.connections.test_connections import raise_test_connection_exception
 from metadata.ingestion.models.pipeline_status import OMetaPipelineStatus
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.utils import fqn
 
-from .client import {{ prefix }}Client
-from .connection import {{ prefix }}Options, get_connection, test_connection
-from .labels import Classification, Owners
+from .connection import get_connection, test_connection
 from .models import PIPELINES, RUNS, RemotePipeline, RemoteRun, RemoteTask
-from .records import (
-    RecordError,
-    Resource,
-    entity_fqn,
-    flush_sink,
-    guarded,
-    service_connection_to_store,
-    service_fqn,
-)
-from .source_config import SeenEntities, mark_deleted, source_settings
+from .records import RecordError, entity_fqn, flush_sink, guarded
+from .source import ConnectorSource
 
 __all__ = ["{{ cookiecutter.class_name }}", "get_connection", "test_connection"]
 
@@ -93,60 +82,22 @@ RUN_STATES: dict[str, StatusType] = {
 (``Successful``, ``Failed``, ``Pending``, ``Skipped``). A state missing here fails its run."""
 
 
-class {{ cookiecutter.class_name }}(Source):
+class {{ cookiecutter.class_name }}(ConnectorSource[PipelineServiceMetadataPipeline]):
     """The OpenMetadata source of {{ cookiecutter.module_name }}: a custom pipeline service."""
 
-    options_model = {{ prefix }}Options
+    connection_class = CustomPipelineConnection
+    pipeline_model = PipelineServiceMetadataPipeline
+    display_name = SERVICE_DISPLAY_NAME
+    description = SERVICE_DESCRIPTION
+    classification_name = CLASSIFICATION
+    include_owners_by_default = True  # as PipelineServiceMetadataPipeline's includeOwners
+    # The whole service is the scope, as in OpenMetadata's pipeline sources.
+    deletions = (("markDeletedPipelines", True, Pipeline),)
 
     def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
-        super().__init__()
-        connection = config.serviceConnection.root.config if config.serviceConnection else None
-        if not isinstance(connection, CustomPipelineConnection):
-            raise InvalidSourceException(
-                f"Expected CustomPipelineConnection, but got {type(connection).__name__}"
-            )
-        if not config.serviceName:
-            raise InvalidSourceException("source.serviceName is required")
-        self.config = config
-        self.metadata = metadata
-        self.service_name: str = config.serviceName
-        try:
-            self.service_fqn = service_fqn(self.service_name)
-        except RecordError as exc:
-            raise InvalidSourceException(f"source.serviceName: {exc}") from None
-        self.service_connection = connection
-        self.settings = source_settings(
-            config.sourceConfig, PipelineServiceMetadataPipeline, self.status
-        )
-        self.classification = Classification(
-            CLASSIFICATION,
-            f"Labels of {SERVICE_DISPLAY_NAME}.",
-            enabled=self.settings.enabled("includeTags", True),
-        )
-        self.owners = Owners(metadata, self.status, self.settings.enabled("includeOwners", True))
-        self.seen = SeenEntities()
+        super().__init__(config, metadata)
         self.pipelines: list[tuple[str, RemotePipeline]] = []  # (FQN, pipeline) of those sent
         self.found: dict[tuple[type[Any], str], Any] = {}
-        self.client: {{ prefix }}Client = get_connection(connection)
-
-    @classmethod
-    def create(
-        cls,
-        config_dict: dict[str, Any],
-        metadata: OpenMetadata,
-        pipeline_name: str | None = None,
-    ) -> {{ cookiecutter.class_name }}:
-        return cls(WorkflowSource.model_validate(config_dict), metadata)
-
-    def prepare(self) -> None:
-        """Called once before ``_iter``: nothing to prepare in this connector yet."""
-
-    def test_connection(self) -> None:
-        result = test_connection(self.metadata, self.client, self.service_connection)
-        raise_test_connection_exception(result)
-
-    def close(self) -> None:
-        self.client.close()
 
     def _iter(self) -> Iterable[Either]:
         yield from self._service()
@@ -154,22 +105,12 @@ class {{ cookiecutter.class_name }}(Source):
         yield from flush_sink("the pipelines exist before their runs, lineage and deletions")
         yield from self._statuses()
         yield from self._lineage()
-        yield from self._mark_deleted()
-
-    def _fetch(self, resource: Resource[Any], **parents: str) -> Iterator[Any]:
-        """The records of ``resource``; those that cannot be read count as failures."""
-        for fetched in self.client.records(resource, **parents):
-            if fetched.left is not None:
-                self.status.failed(fetched.left)
-            elif fetched.right is not None:
-                yield fetched.right
+        yield from self.mark_deleted()
 
     # --- The service ----------------------------------------------------------------------
 
     def _service(self) -> Iterator[Either]:
-        kept = service_connection_to_store(
-            self.service_connection, self.options_model, self.metadata
-        )
+        kept = self.connection_to_store()
         yield Either(
             right=CreatePipelineServiceRequest(
                 name=self.service_name,
@@ -184,7 +125,7 @@ class {{ cookiecutter.class_name }}(Source):
 
     def _pipelines(self) -> Iterator[Either]:
         self.seen.scope(Pipeline, "service", self.service_name)
-        for pipeline in self._fetch(PIPELINES):
+        for pipeline in self.fetch(PIPELINES):
             yield from guarded(pipeline.name, self._pipeline(pipeline))
 
     def _pipeline(self, pipeline: RemotePipeline) -> Iterator[Either]:
@@ -193,8 +134,9 @@ class {{ cookiecutter.class_name }}(Source):
         )
         if not self.settings.keep("pipelineFilterPattern", pipeline.name, pipeline_fqn):
             return
-        request = self._pipeline_request(pipeline_fqn, pipeline)  # fails before any yield
+        # There, even if it fails.
         self.seen.add(Pipeline, "service", self.service_name, pipeline_fqn)
+        request = self._pipeline_request(pipeline_fqn, pipeline)  # fails before any yield
         self.pipelines.append((pipeline_fqn, pipeline))
         yield from self.classification.tags(
             [*pipeline.labels, *(label for task in pipeline.tasks for label in task.labels)]
@@ -235,7 +177,7 @@ class {{ cookiecutter.class_name }}(Source):
     def _statuses(self) -> Iterator[Either]:
         """The status of each pipeline's recent runs, as the client reads them."""
         for pipeline_fqn, pipeline in self.pipelines:
-            for run in self._fetch(RUNS, pipeline=pipeline.name):
+            for run in self.fetch(RUNS, pipeline=pipeline.name):
                 yield from guarded(
                     f"{pipeline_fqn} run of {run.started_at.isoformat()}",
                     self._status(pipeline_fqn, pipeline, run),
@@ -315,14 +257,6 @@ class {{ cookiecutter.class_name }}(Source):
         if (entity_type, name) not in self.found:
             self.found[entity_type, name] = self.metadata.get_by_name(entity=entity_type, fqn=name)
         return self.found[entity_type, name]
-
-    # --- What the system no longer has ----------------------------------------------------
-
-    def _mark_deleted(self) -> Iterator[Either]:
-        """Soft-delete the pipelines the service no longer holds (``markDeletedPipelines``),
-        as OpenMetadata's pipeline sources do (the whole service is the scope)."""
-        if self.settings.enabled("markDeletedPipelines", True):
-            yield from mark_deleted(self.metadata, self.seen, Pipeline)
 
 
 def execution_status(state: str) -> StatusType:

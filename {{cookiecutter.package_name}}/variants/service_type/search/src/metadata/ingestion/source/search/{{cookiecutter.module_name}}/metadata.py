@@ -11,11 +11,12 @@ error counted in the run's status. ``_iter`` sends, in this order:
    tags), its settings, tags, owners (``_index``);
 3. once the indexes exist on the server: sample documents of each, when
    ``includeSampleData`` is on (``_sample_data``);
-4. the soft deletion of the indexes the system no longer has (``_mark_deleted``).
+4. the soft deletion of the indexes the system no longer has (``mark_deleted``).
 
 Each step is a short method: keep, change or delete it. Where to change what:
 ``models.py`` (your system's records), ``client.py`` (how they are fetched),
-``connection.py`` (options, Test Connection), this module (how records become entities).
+``connection.py`` (options, Test Connection), this module (how records become entities);
+``source.py`` holds what the workflow calls besides ``_iter``, the same for every type.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any
 
 from metadata.generated.schema.api.data.createSearchIndex import CreateSearchIndexRequest
 from metadata.generated.schema.api.services.createSearchService import (
@@ -50,25 +50,13 @@ from metadata.generated.schema.metadataIngestion.workflow import (
     Source as WorkflowSource,
 )
 from metadata.ingestion.api.models import Either
-from metadata.ingestion.api.steps import InvalidSourceException, Source
-from metadata.ingestion.connections.test_connections import raise_test_connection_exception
 from metadata.ingestion.models.search_index_data import OMetaIndexSampleData
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 
-from .client import {{ prefix }}Client
-from .connection import {{ prefix }}Options, get_connection, test_connection
-from .labels import Classification, Owners
+from .connection import get_connection, test_connection
 from .models import DOCUMENTS, INDEXES, RemoteIndexField, RemoteSearchIndex
-from .records import (
-    RecordError,
-    Resource,
-    entity_fqn,
-    flush_sink,
-    guarded,
-    service_connection_to_store,
-    service_fqn,
-)
-from .source_config import SeenEntities, mark_deleted, source_settings
+from .records import entity_fqn, flush_sink, guarded
+from .source import ConnectorSource
 
 __all__ = ["{{ cookiecutter.class_name }}", "get_connection", "test_connection"]
 
@@ -84,88 +72,39 @@ search indexes). Elasticsearch's own names (``keyword``, ``long``, ``nested``, `
 need no entry; add your system's other spellings here."""
 
 
-class {{ cookiecutter.class_name }}(Source):
+class {{ cookiecutter.class_name }}(ConnectorSource[SearchServiceMetadataPipeline]):
     """The OpenMetadata source of {{ cookiecutter.module_name }}: a custom search service."""
 
-    options_model = {{ prefix }}Options
+    connection_class = CustomSearchConnection
+    pipeline_model = SearchServiceMetadataPipeline
+    display_name = SERVICE_DISPLAY_NAME
+    description = SERVICE_DESCRIPTION
+    classification_name = CLASSIFICATION
+    # Search ingestion has no includeTags/includeOwners settings: both are always on.
+    include_owners_by_default = True
+    deletions = (("markDeletedSearchIndexes", True, SearchIndex),)
 
     def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
-        super().__init__()
-        connection = config.serviceConnection.root.config if config.serviceConnection else None
-        if not isinstance(connection, CustomSearchConnection):
-            raise InvalidSourceException(
-                f"Expected CustomSearchConnection, but got {type(connection).__name__}"
-            )
-        if not config.serviceName:
-            raise InvalidSourceException("source.serviceName is required")
-        self.config = config
-        self.metadata = metadata
-        self.service_name: str = config.serviceName
-        try:
-            self.service_fqn = service_fqn(self.service_name)
-        except RecordError as exc:
-            raise InvalidSourceException(f"source.serviceName: {exc}") from None
-        self.service_connection = connection
-        self.settings = source_settings(
-            config.sourceConfig, SearchServiceMetadataPipeline, self.status
-        )
+        super().__init__(config, metadata)
         sample_size = self.settings.config.sampleSize
         self.sample_size: int = DEFAULT_SAMPLE_SIZE if sample_size is None else sample_size
-        # Search ingestion has no includeTags/includeOwners settings: both are always on.
-        self.classification = Classification(
-            CLASSIFICATION,
-            f"Labels of {SERVICE_DISPLAY_NAME}.",
-            enabled=self.settings.enabled("includeTags", True),
-        )
-        self.owners = Owners(metadata, self.status, self.settings.enabled("includeOwners", True))
-        self.seen = SeenEntities()
         self.indexes: list[tuple[str, RemoteSearchIndex]] = []  # (FQN, index) of those sent
-        self.client: {{ prefix }}Client = get_connection(connection)
-
-    @classmethod
-    def create(
-        cls,
-        config_dict: dict[str, Any],
-        metadata: OpenMetadata,
-        pipeline_name: str | None = None,
-    ) -> {{ cookiecutter.class_name }}:
-        return cls(WorkflowSource.model_validate(config_dict), metadata)
-
-    def prepare(self) -> None:
-        """Called once before ``_iter``: nothing to prepare in this connector yet."""
-
-    def test_connection(self) -> None:
-        result = test_connection(self.metadata, self.client, self.service_connection)
-        raise_test_connection_exception(result)
-
-    def close(self) -> None:
-        self.client.close()
 
     def _iter(self) -> Iterable[Either]:
         yield from self._service()
         # Indexes are compared across the whole service, as OpenMetadata's own search
         # connectors do: an index that the filter now leaves out is gone too.
         self.seen.scope(SearchIndex, "service", self.service_name)
-        for index in self._fetch(INDEXES):
+        for index in self.fetch(INDEXES):
             yield from guarded(index.name, self._index(index))
         yield from flush_sink("the indexes exist before their sample data and deletions")
         yield from self._sample_data()
-        yield from self._mark_deleted()
-
-    def _fetch(self, resource: Resource[Any], **parents: str) -> Iterator[Any]:
-        """The records of ``resource``; those that cannot be read count as failures."""
-        for fetched in self.client.records(resource, **parents):
-            if fetched.left is not None:
-                self.status.failed(fetched.left)
-            elif fetched.right is not None:
-                yield fetched.right
+        yield from self.mark_deleted()
 
     # --- The service ----------------------------------------------------------------------
 
     def _service(self) -> Iterator[Either]:
-        kept = service_connection_to_store(
-            self.service_connection, self.options_model, self.metadata
-        )
+        kept = self.connection_to_store()
         yield Either(
             right=CreateSearchServiceRequest(
                 name=self.service_name,
@@ -184,8 +123,9 @@ class {{ cookiecutter.class_name }}(Source):
         )
         if not self.settings.keep("searchIndexFilterPattern", index.name, index_fqn):
             return
-        request = self._index_request(index_fqn, index)  # fails before any yield
+        # There, even if it fails.
         self.seen.add(SearchIndex, "service", self.service_name, index_fqn)
+        request = self._index_request(index_fqn, index)  # fails before any yield
         yield from self.classification.tags([*index.labels, *field_labels(index.fields)])
         yield Either(right=request)
         self.indexes.append((index_fqn, index))
@@ -222,7 +162,7 @@ class {{ cookiecutter.class_name }}(Source):
             yield from guarded(index_fqn, self._index_sample_data(index_fqn, index))
 
     def _index_sample_data(self, index_fqn: str, index: RemoteSearchIndex) -> Iterator[Either]:
-        fetched = islice(self._fetch(DOCUMENTS, index=index.name), self.sample_size)
+        fetched = islice(self.fetch(DOCUMENTS, index=index.name), self.sample_size)
         documents = [json.dumps(sample.document, ensure_ascii=False) for sample in fetched]
         if not documents:
             return
@@ -235,13 +175,6 @@ class {{ cookiecutter.class_name }}(Source):
                 entity=stored, data=SearchIndexSampleData(messages=documents)
             )
         )
-
-    # --- What the system no longer has ----------------------------------------------------
-
-    def _mark_deleted(self) -> Iterator[Either]:
-        """Soft-delete the service's indexes that the run no longer reports."""
-        if self.settings.enabled("markDeletedSearchIndexes", True):
-            yield from mark_deleted(self.metadata, self.seen, SearchIndex)
 
 
 def field_type(spelling: str) -> DataType:

@@ -10,11 +10,12 @@ error counted in the run's status. ``_iter`` sends, in this order:
 2. per container the filter keeps, depth first: the container (prefix, file formats,
    size, number of objects, data model with its columns, tags, owners), then the
    containers inside it, which refer to it (``_containers``);
-3. the soft deletion of what the system no longer has (``_mark_deleted``).
+3. the soft deletion of what the system no longer has (``mark_deleted``).
 
 Each step is a short method: keep, change or delete it. Where to change what:
 ``models.py`` (your system's records), ``client.py`` (how they are fetched),
-``connection.py`` (options, Test Connection), this module (how records become entities).
+``connection.py`` (options, Test Connection), this module (how records become entities);
+``source.py`` holds what the workflow calls besides ``_iter``, the same for every type.
 """
 
 from __future__ import annotations
@@ -43,31 +44,15 @@ from metadata.generated.schema.entity.services.storageService import (
 from metadata.generated.schema.metadataIngestion.storageServiceMetadataPipeline import (
     StorageServiceMetadataPipeline,
 )
-from metadata.generated.schema.metadataIngestion.workflow import (
-    Source as WorkflowSource,
-)
 from metadata.generated.schema.type.entityReference import EntityReference
 from metadata.ingestion.api.models import Either
-from metadata.ingestion.api.steps import InvalidSourceException, Source
-from metadata.ingestion.connections.test_connections import raise_test_connection_exception
-from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.database.column_type_parser import ColumnTypeParser
 from metadata.utils import fqn
 
-from .client import {{ prefix }}Client
-from .connection import {{ prefix }}Options, get_connection, test_connection
-from .labels import Classification, Owners
+from .connection import get_connection, test_connection
 from .models import CHILD_CONTAINERS, CONTAINERS, RemoteColumn, RemoteContainer
-from .records import (
-    RecordError,
-    Resource,
-    entity_fqn,
-    flush_sink,
-    guarded,
-    service_connection_to_store,
-    service_fqn,
-)
-from .source_config import SeenEntities, mark_deleted, source_settings
+from .records import RecordError, entity_fqn, flush_sink, guarded
+from .source import ConnectorSource
 
 __all__ = ["{{ cookiecutter.class_name }}", "get_connection", "test_connection"]
 
@@ -86,79 +71,32 @@ requires one, and this is the value OpenMetadata's own connectors send."""
 E = TypeVar("E", bound=Enum)
 
 
-class {{ cookiecutter.class_name }}(Source):
+class {{ cookiecutter.class_name }}(ConnectorSource[StorageServiceMetadataPipeline]):
     """The OpenMetadata source of {{ cookiecutter.module_name }}: a custom storage service."""
 
-    options_model = {{ prefix }}Options
-
-    def __init__(self, config: WorkflowSource, metadata: OpenMetadata) -> None:
-        super().__init__()
-        connection = config.serviceConnection.root.config if config.serviceConnection else None
-        if not isinstance(connection, CustomStorageConnection):
-            raise InvalidSourceException(
-                f"Expected CustomStorageConnection, but got {type(connection).__name__}"
-            )
-        if not config.serviceName:
-            raise InvalidSourceException("source.serviceName is required")
-        self.config = config
-        self.metadata = metadata
-        self.service_name: str = config.serviceName
-        try:
-            self.service_fqn = service_fqn(self.service_name)
-        except RecordError as exc:
-            raise InvalidSourceException(f"source.serviceName: {exc}") from None
-        self.service_connection = connection
-        self.settings = source_settings(
-            config.sourceConfig, StorageServiceMetadataPipeline, self.status
-        )
-        self.classification = Classification(
-            CLASSIFICATION,
-            f"Labels of {SERVICE_DISPLAY_NAME}.",
-            enabled=self.settings.enabled("includeTags", False),
-        )
-        # StorageMetadata has no includeOwners setting: owners are always sent.
-        self.owners = Owners(metadata, self.status, self.settings.enabled("includeOwners", True))
-        self.seen = SeenEntities()
-        self.client: {{ prefix }}Client = get_connection(connection)
-
-    @classmethod
-    def create(
-        cls,
-        config_dict: dict[str, Any],
-        metadata: OpenMetadata,
-        pipeline_name: str | None = None,
-    ) -> {{ cookiecutter.class_name }}:
-        return cls(WorkflowSource.model_validate(config_dict), metadata)
-
-    def prepare(self) -> None:
-        """Called once before ``_iter``: nothing to prepare in this connector yet."""
-
-    def test_connection(self) -> None:
-        result = test_connection(self.metadata, self.client, self.service_connection)
-        raise_test_connection_exception(result)
-
-    def close(self) -> None:
-        self.client.close()
+    connection_class = CustomStorageConnection
+    pipeline_model = StorageServiceMetadataPipeline
+    display_name = SERVICE_DISPLAY_NAME
+    description = SERVICE_DESCRIPTION
+    classification_name = CLASSIFICATION
+    include_tags_by_default = False  # as StorageServiceMetadataPipeline's includeTags
+    # StorageMetadata has no includeOwners setting: owners are always sent.
+    include_owners_by_default = True
+    # The whole service is compared, as OpenMetadata's storage sources do: a container the
+    # filter now leaves out is deleted too, with the containers inside it. From
+    # OpenMetadata 2.0 on the server compares, and deletes nothing when the run saw no
+    # container at all: it cannot tell an empty system from a failed read.
+    deletions = (("markDeletedContainers", True, Container),)
 
     def _iter(self) -> Iterable[Either]:
         yield from self._service()
         yield from self._containers()
-        yield from self._mark_deleted()
-
-    def _fetch(self, resource: Resource[Any], **parents: str) -> Iterator[Any]:
-        """The records of ``resource``; those that cannot be read count as failures."""
-        for fetched in self.client.records(resource, **parents):
-            if fetched.left is not None:
-                self.status.failed(fetched.left)
-            elif fetched.right is not None:
-                yield fetched.right
+        yield from self.mark_deleted()
 
     # --- The service ----------------------------------------------------------------------
 
     def _service(self) -> Iterator[Either]:
-        kept = service_connection_to_store(
-            self.service_connection, self.options_model, self.metadata
-        )
+        kept = self.connection_to_store()
         yield Either(
             right=CreateStorageServiceRequest(
                 name=self.service_name,
@@ -174,7 +112,7 @@ class {{ cookiecutter.class_name }}(Source):
     def _containers(self) -> Iterator[Either]:
         # Deletions compare the whole service, as OpenMetadata's own storage sources do.
         self.seen.scope(Container, "service", self.service_name)
-        for container in self._fetch(CONTAINERS):
+        for container in self.fetch(CONTAINERS):
             yield from guarded(
                 container.name, self._container(container, container.name, None, None)
             )
@@ -193,10 +131,9 @@ class {{ cookiecutter.class_name }}(Source):
         container_fqn = self._container_fqn(container.name, parent_fqn)
         if not self.settings.keep("containerFilterPattern", container.name, container_fqn):
             return
-        request = self._container_request(
-            container, container_fqn, parent
-        )  # fails before any yield
+        # There, even if it fails; the request fails before any yield.
         self.seen.add(Container, "service", self.service_name, container_fqn)
+        request = self._container_request(container, container_fqn, parent)
         yield from self.classification.tags(
             [*container.labels, *(label for column in container.columns for label in column.labels)]
         )
@@ -210,7 +147,7 @@ class {{ cookiecutter.class_name }}(Source):
         the parent is looked up once, after the sink has written it.
         """
         parent: EntityReference | None = None
-        for child in self._fetch(CHILD_CONTAINERS, container=path):
+        for child in self.fetch(CHILD_CONTAINERS, container=path):
             if parent is None:
                 yield from flush_sink("a container exists before its children refer to it")
                 parent = self._reference(container_fqn)
@@ -282,19 +219,6 @@ class {{ cookiecutter.class_name }}(Source):
             parent_container=parent_fqn,
             container_name=quoted,
         )
-
-    # --- What the system no longer has --------------------------------------------------
-
-    def _mark_deleted(self) -> Iterator[Either]:
-        """Soft-delete the containers the service no longer has (``markDeletedContainers``).
-
-        The whole service is compared, as OpenMetadata's storage sources do: a container
-        the filter now leaves out is deleted too, with the containers inside it. From
-        OpenMetadata 2.0 on the server compares, and deletes nothing when the run saw no
-        container at all: it cannot tell an empty system from a failed read.
-        """
-        if self.settings.enabled("markDeletedContainers", True):
-            yield from mark_deleted(self.metadata, self.seen, Container)
 
 
 def member(enum: type[E], spelling: str, field: str) -> E:
