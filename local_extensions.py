@@ -1,4 +1,4 @@
-"""Cookiecutter extensions of this template, loaded through ``_extensions``.
+"""The Jinja extensions of this template (``EXTENSIONS``), loaded by ``template_extensions``.
 
 ``LiteralUserValues``: cookiecutter renders every variable's value as a Jinja template,
 so a description holding ``{{ }}`` breaks the bake, and one holding an expression runs
@@ -236,5 +236,16 @@ class QuietHookFailures(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         hooks_logger = logging.getLogger("cookiecutter.hooks")
-        if not any(isinstance(f, _WithoutHookTraceback) for f in hooks_logger.filters):
+        # By name: template_extensions loads this module afresh for every environment.
+        if not any(type(f).__name__ == _WithoutHookTraceback.__name__ for f in hooks_logger.filters):
             hooks_logger.addFilter(_WithoutHookTraceback())
+
+
+# In order: user values become literals before anything else reads them.
+EXTENSIONS: tuple[type[Extension], ...] = (
+    LiteralUserValues,
+    ContainedProjectFolder,
+    PythonLiterals,
+    OpenMetadataReleases,
+    QuietHookFailures,
+)

@@ -31,9 +31,55 @@ NAMESPACE_PARTS = frozenset({"metadata", "ingestion", "source", "__init__", "__m
 # in step with the modules the template generates.
 RESERVED_CLASS_NAMES = frozenset(
     """
-    Any BaseModel Callable ConfigDict Either Field InvalidSourceException Iterable Iterator
-    Mapping OpenMetadata Path SecretStr Source StackTraceError TestConnectionResult
-    TestConnectionStep ValidationError WorkflowSource TypeVar Generic Protocol Sequence
+    AccessError AddLineageRequest Any ArgumentError AuthBase AwareDatetime BaseModel CHARTS
+    CLASSIFICATION CONFIG CONTAINERS Callable Chart ChartType ClassVar Classification
+    CleanupPolicy Column ColumnTypeParser CompileError ConfigDict ConfigError
+    ConnectTimeoutError ConnectorSource Constraint ConstraintType Container ContainerDataModel
+    CreateChartRequest CreateClassificationRequest CreateContainerRequest
+    CreateCustomPropertyRequest CreateDashboardDataModelRequest CreateDashboardRequest
+    CreateDashboardServiceRequest CreateDatabaseRequest CreateDatabaseSchemaRequest
+    CreateDatabaseServiceRequest CreateDirectoryRequest CreateDriveServiceRequest
+    CreateFileRequest CreateMessagingServiceRequest CreateMlModelRequest
+    CreateMlModelServiceRequest CreatePipelineRequest CreatePipelineServiceRequest
+    CreateSearchIndexRequest CreateSearchServiceRequest CreateSpreadsheetRequest
+    CreateStorageServiceRequest CreateStoredProcedureRequest CreateTableRequest CreateTagRequest
+    CreateTopicRequest CreateWorksheetRequest CsvFileError CustomDashboardConnection
+    CustomDatabaseConnection CustomDriveConnection CustomMessagingConnection
+    CustomMlModelConnection CustomPipelineConnection CustomPropertyDataTypes
+    CustomSearchConnection CustomStorageConnection DASHBOARDS DATABASES DBAPIError DIRECTORIES
+    DOCUMENTS Dashboard DashboardConnection DashboardDataModel DashboardService
+    DashboardServiceMetadataPipeline DashboardServiceType DataModelType DataType DataTypeTopic
+    Database DatabaseConnection DatabaseSchema DatabaseService DatabaseServiceMetadataPipeline
+    DatabaseServiceType Dialect Directory DirectoryType Drive DriveConnection DriveService
+    DriveServiceMetadataPipeline DriveServiceType E Either Engine EntitiesEdge EntityReference
+    EntityReferenceList Enum ExampleApi FIELDS FILES FeatureSource FeatureSourceDataType
+    FeatureType Field FieldModel File FileFormat FileType FilterPattern Generator Generic HEADER
+    HTTPAdapter HTTPBasicAuth Held INDEXES Inspector InvalidSourceException Iterable Iterator
+    LabelType Language LineageDetails LineageParser LineageSource Literal M MESSAGES MODELS
+    MODULE MakeFile Mapping MaxRetryError MessageSchema MessagingConnection MessagingService
+    MessagingServiceMetadataPipeline MessagingServiceType MlFeature MlHyperParameter MlModel
+    MlModelConnection MlModelService MlModelServiceMetadataPipeline MlModelServiceType MlStore
+    Named NewConnectionError NoServer NoSuchTableError NullType OMetaCustomProperties
+    OMetaIndexSampleData OMetaPipelineStatus OMetaTagAndClassification OMetaTopicSampleData
+    OpenMetadata OpenMetadataConnection OpenMetadataJWTClientConfig OpenedCsv Owners P PARTS
+    PATTERNS PIPELINES PROJECT Page PageError Path Pipeline PipelineConnection PipelineService
+    PipelineServiceMetadataPipeline PipelineServiceType PipelineStatus PurePath RUNS Raw
+    ReadTimeoutError Record RecordError RefusingMySql RemoteChart RemoteColumn RemoteContainer
+    RemoteDashboard RemoteDataModel RemoteDatabase RemoteDirectory RemoteDocument RemoteFeature
+    RemoteFeatureSource RemoteField RemoteFile RemoteHyperParameter RemoteIndexField
+    RemoteMessage RemoteMessageSchema RemoteMlModel RemotePipeline RemoteRun RemoteSchema
+    RemoteSearchIndex RemoteSpreadsheet RemoteStoredProcedure RemoteTable RemoteTask
+    RemoteTaskRun RemoteTopic RemoteWorksheet Resource Retry RowError RunResult SCHEMAS SERVICE
+    SOURCE SPREADSHEETS SQLAlchemyError SUBDIRECTORIES SYSTEM SchemaType SearchConnection
+    SearchIndex SearchIndexField SearchIndexSampleData SearchIndexSettings SearchService
+    SearchServiceMetadataPipeline SearchServiceType SecretBytes SecretStr SeenEntities
+    SimpleNamespace Source SourceConnectionException SourceSettings Spreadsheet
+    SpreadsheetMimeType StackTraceError StandIn State Status StatusType StorageConnection
+    StorageService StorageServiceMetadataPipeline StorageServiceType StoredProcedure
+    StoredProcedureCode System TABLES THINGS TOKEN TOPICS Table TableConstraint TableType
+    TagLabel TagSource Task TaskStatus Team TestConnectionResult TestConnectionStep TextIO Topic
+    TopicSampleData TypeEngine TypeVar UNEXPANDED UNREADABLE URL User ValidationError WORKSHEETS
+    WorkflowSource Worksheet
     """.split()
 )
 CHOICES = {

@@ -250,7 +250,7 @@ def _top_level_names(path: Path) -> set[str]:
             names.add(node.name)
         elif isinstance(node, ast.Assign):
             names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
-    return {name for name in names if name[:1].isupper()}
+    return {name for name in names if PRE_GEN.CLASS_NAME.fullmatch(name)}  # what a class_name can be
 
 
 def test_reserved_class_names_cover_what_the_generated_modules_import(baked: Bake) -> None:
