@@ -161,7 +161,7 @@ def run(config: dict[str, Any], server: StandIn) -> RunResult:
 
 def _creation_problem(err: Exception, server: StandIn) -> str:
     """Why the workflow could not start, said so that the user knows what to do."""
-    if type(err).__name__ == "VersionMismatchException":
+    if _version_mismatch(err):
         from importlib.metadata import version
 
         client = version("openmetadata-ingestion")
@@ -169,11 +169,26 @@ def _creation_problem(err: Exception, server: StandIn) -> str:
             f"openmetadata-ingestion {client} is installed, but this project targets "
             f"OpenMetadata {server.server_version} ([tool.local-harness] openmetadata-version "
             "in pyproject.toml), and a server refuses a client of another major.minor release "
-            f"(VersionMismatchException: {err}). Install the client of your server's release "
-            "(`make install` follows constraints.txt), or move the project to the installed "
-            "release (README: 'Moving to another OpenMetadata release')."
+            f"({err}). Install the client of your server's release (`make install` follows "
+            "constraints.txt), or move the project to the installed release: "
+            f"`make upgrade-openmetadata RELEASE={client}`."
         )
     return f"{type(err).__name__}: {err}"
+
+
+def _version_mismatch(err: BaseException | None) -> bool:
+    """Whether the client refused the server's release (``VersionMismatchException``): some
+    releases raise it as such, others wrapped (``ValueError`` in 1.5, ``OMetaClientInitError``
+    in 2.0), the cause chained or only named in the message."""
+    seen: set[int] = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        if type(err).__name__ == "VersionMismatchException" or "VersionMismatchException" in str(
+            err
+        ):
+            return True
+        err = err.__cause__ or err.__context__
+    return False
 
 
 @contextlib.contextmanager

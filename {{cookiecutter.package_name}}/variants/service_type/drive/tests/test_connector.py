@@ -20,8 +20,6 @@ from metadata.generated.schema.entity.data.file import File
 from metadata.generated.schema.entity.data.spreadsheet import Spreadsheet
 from metadata.generated.schema.entity.data.worksheet import Worksheet
 from metadata.generated.schema.entity.services.driveService import DriveService
-from metadata.ingestion.api.parser import parse_workflow_config_gracefully
-from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.drive.{{ cookiecutter.module_name }} import (
     metadata as connector,
@@ -36,11 +34,9 @@ from metadata.ingestion.source.drive.{{ cookiecutter.module_name }}.models impor
 )
 from metadata.ingestion.source.drive.{{ cookiecutter.module_name }}.records import Resource
 from metadata.utils import fqn
-from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config
+from .conftest import TEST_SERVICE
 from .support import (
-    SOURCE_CLASS,
     edit_records,
     ingest,
     read,
@@ -48,7 +44,6 @@ from .support import (
     run_twice,
     run_twice_with_a_failing_record,
     run_twice_with_an_unreadable_page,
-    service_connection,
     system_client,
     tag_fqns,
     tags_of,
@@ -178,26 +173,6 @@ def parent_of(stored: dict[str, Any], kind: type[Any]) -> str | None:
     reference_field = {Directory: "parent", File: "directory", Worksheet: "spreadsheet"}
     reference = stored.get(reference_field.get(kind, "")) or {}
     return reference.get("fullyQualifiedName")
-
-
-# --- Configuration and loading --------------------------------------------------------------
-
-
-def test_connector_yaml_passes_openmetadata_validation() -> None:
-    parse_workflow_config_gracefully(project_config("connector.yaml"))
-
-
-def test_source_class_of_connector_yaml_imports_through_openmetadata() -> None:
-    config = project_config("connector.yaml")["source"]["serviceConnection"]["config"]
-    source_class = import_from_module(config["sourcePythonClass"])
-    assert source_class is connector.{{ cookiecutter.class_name }}
-    assert issubclass(source_class, Source)
-
-
-def test_openmetadata_finds_get_connection_and_test_connection_beside_the_source() -> None:
-    module = import_from_module(SOURCE_CLASS.rpartition(".")[0] + ".test_connection")
-    assert module is connector.test_connection
-    assert callable(connector.get_connection)
 
 
 # --- What a run sends, read back from the server ----------------------------------------------
@@ -567,12 +542,3 @@ def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
     )
 
     assert read_entity(om_client, gone) is not None
-
-
-def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
-    connection = service_connection(connection_options)
-    client = connector.get_connection(connection)
-
-    result = connector.test_connection(None, client, connection, automation_workflow=None)
-
-    assert result.steps and all(step.passed for step in result.steps)

@@ -16,8 +16,6 @@ from metadata.generated.schema.entity.classification.classification import Class
 from metadata.generated.schema.entity.data.pipeline import Pipeline
 from metadata.generated.schema.entity.data.table import Table
 from metadata.generated.schema.entity.services.pipelineService import PipelineService
-from metadata.ingestion.api.parser import parse_workflow_config_gracefully
-from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.ometa.utils import model_str
 from metadata.ingestion.source.pipeline.{{ cookiecutter.module_name }} import (
@@ -31,11 +29,9 @@ from metadata.ingestion.source.pipeline.{{ cookiecutter.module_name }}.models im
     RemoteTaskRun,
 )
 from metadata.utils import fqn
-from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config
+from .conftest import TEST_SERVICE
 from .support import (
-    SOURCE_CLASS,
     create_tables,
     edit_records,
     ingest,
@@ -44,7 +40,6 @@ from .support import (
     run_twice,
     run_twice_with_a_failing_record,
     run_twice_with_an_unreadable_page,
-    service_connection,
     system_client,
     tag_fqns,
     tags_of,
@@ -85,26 +80,6 @@ def read_runs(om_client: OpenMetadata, name: str) -> list[dict[str, Any]]:
 def upstream_edges(om_client: OpenMetadata, table_fqn: str) -> list[dict[str, Any]]:
     lineage = om_client.get_lineage_by_name(Table, table_fqn, up_depth=1, down_depth=0)
     return list((lineage or {}).get("upstreamEdges") or [])
-
-
-# --- Configuration and loading --------------------------------------------------------------
-
-
-def test_connector_yaml_passes_openmetadata_validation() -> None:
-    parse_workflow_config_gracefully(project_config("connector.yaml"))
-
-
-def test_source_class_of_connector_yaml_imports_through_openmetadata() -> None:
-    config = project_config("connector.yaml")["source"]["serviceConnection"]["config"]
-    source_class = import_from_module(config["sourcePythonClass"])
-    assert source_class is connector.{{ cookiecutter.class_name }}
-    assert issubclass(source_class, Source)
-
-
-def test_openmetadata_finds_get_connection_and_test_connection_beside_the_source() -> None:
-    module = import_from_module(SOURCE_CLASS.rpartition(".")[0] + ".test_connection")
-    assert module is connector.test_connection
-    assert callable(connector.get_connection)
 
 
 # --- What a run sends, read back from the server ----------------------------------------------
@@ -425,12 +400,3 @@ def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
     )
 
     assert read_pipeline(om_client, gone) is not None
-
-
-def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
-    connection = service_connection(connection_options)
-    client = connector.get_connection(connection)
-
-    result = connector.test_connection(None, client, connection, automation_workflow=None)
-
-    assert result.steps and all(step.passed for step in result.steps)

@@ -16,8 +16,6 @@ import pytest
 from local_harness import ConfigError, StandIn
 from metadata.generated.schema.entity.classification.classification import Classification
 from metadata.generated.schema.entity.services.storageService import StorageService
-from metadata.ingestion.api.parser import parse_workflow_config_gracefully
-from metadata.ingestion.api.steps import Source
 from metadata.ingestion.ometa.ometa_api import OpenMetadata
 from metadata.ingestion.source.storage.{{ cookiecutter.module_name }} import (
     metadata as connector,
@@ -28,11 +26,9 @@ from metadata.ingestion.source.storage.{{ cookiecutter.module_name }}.models imp
     RemoteContainer,
 )
 from metadata.utils import fqn
-from metadata.utils.importer import import_from_module
 
-from .conftest import TEST_SERVICE, project_config
+from .conftest import TEST_SERVICE
 from .support import (
-    SOURCE_CLASS,
     edit_records,
     ingest,
     read,
@@ -40,7 +36,6 @@ from .support import (
     run_twice,
     run_twice_with_a_failing_record,
     run_twice_with_an_unreadable_page,
-    service_connection,
     system_client,
     tag_fqns,
     tags_of,
@@ -92,26 +87,6 @@ def read_container(om_client: OpenMetadata, container: str, include: str = "non-
 def below(held: list[Held], top: Held) -> list[Held]:
     """``top`` and every container inside it, at any depth."""
     return [container for container in held if f"{container.fqn}.".startswith(f"{top.fqn}.")]
-
-
-# --- Configuration and loading --------------------------------------------------------------
-
-
-def test_connector_yaml_passes_openmetadata_validation() -> None:
-    parse_workflow_config_gracefully(project_config("connector.yaml"))
-
-
-def test_source_class_of_connector_yaml_imports_through_openmetadata() -> None:
-    config = project_config("connector.yaml")["source"]["serviceConnection"]["config"]
-    source_class = import_from_module(config["sourcePythonClass"])
-    assert source_class is connector.{{ cookiecutter.class_name }}
-    assert issubclass(source_class, Source)
-
-
-def test_openmetadata_finds_get_connection_and_test_connection_beside_the_source() -> None:
-    module = import_from_module(SOURCE_CLASS.rpartition(".")[0] + ".test_connection")
-    assert module is connector.test_connection
-    assert callable(connector.get_connection)
 
 
 # --- What a run sends, read back from the server ----------------------------------------------
@@ -398,12 +373,3 @@ def test_a_run_that_cannot_read_a_page_soft_deletes_nothing(
     )
 
     assert read_container(om_client, gone.fqn) is not None
-
-
-def test_test_connection_as_openmetadata_calls_it(connection_options: dict[str, str]) -> None:
-    connection = service_connection(connection_options)
-    client = connector.get_connection(connection)
-
-    result = connector.test_connection(None, client, connection, automation_workflow=None)
-
-    assert result.steps and all(step.passed for step in result.steps)
