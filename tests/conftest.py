@@ -125,7 +125,7 @@ def _lock(path: Path) -> threading.Lock:
         return _LOCKS.setdefault(path, threading.Lock())
 
 
-def _uv() -> str:
+def uv_executable() -> str:
     return shutil.which("uv") or str(Path(sys.executable).parent / "uv")
 
 
@@ -160,10 +160,10 @@ class SharedVenv:
         if not marker.exists():
             shutil.rmtree(self.path, ignore_errors=True)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            subprocess.run([_uv(), "venv", "--quiet", "--python", sys.executable, str(self.path)], check=True)
+            subprocess.run([uv_executable(), "venv", "--quiet", "--python", sys.executable, str(self.path)], check=True)
             subprocess.run(
                 [
-                    _uv(),
+                    uv_executable(),
                     "pip",
                     "install",
                     "--quiet",
@@ -181,7 +181,17 @@ class SharedVenv:
         for project in projects:
             args += ["-e", str(project)] if editable else [str(project)]
         subprocess.run(
-            [_uv(), "pip", "install", "--quiet", "--no-deps", "--reinstall", "--python", str(self.python), *args],
+            [
+                uv_executable(),
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--reinstall",
+                "--python",
+                str(self.python),
+                *args,
+            ],
             check=True,
         )
 

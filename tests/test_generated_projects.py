@@ -39,6 +39,7 @@ from .conftest import (
     allowed,
     bake,
     case_id,
+    uv_executable,
 )
 
 SCRIPTS = TEMPLATE / "tests" / "scripts"
@@ -233,11 +234,25 @@ def test_generated_project_is_lint_format_and_type_clean(release_outcomes: Relea
 
 @pytest.mark.parametrize("release", RELEASES)
 def test_editable_installs_import_from_the_edited_sources(release: str, release_outcomes: ReleaseOutcomes) -> None:
-    """The IDE flow: ``pip install -e .`` and the connector resolves to ``src/``."""
+    """The IDE flow: ``pip install -e .`` and the connector resolves to ``src/``. The first
+    project installs as its README says to with uv: ``make install PIP="uv pip"
+    PYTHON=<a virtualenv's python>``, no environment activated."""
     venv, outcomes = release_outcomes(release)
     cases = [case for case in MATRIX if case.release == release]
     projects = {case.id: outcomes[case.id].project for case in cases}
-    venv.install(*projects.values(), editable=True)
+    first, *others = projects.values()
+    environment = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "MAKEFLAGS")}
+    environment["PATH"] = f"{Path(uv_executable()).parent}{os.pathsep}{environment['PATH']}"
+    made = subprocess.run(
+        ["make", "install", "PIP=uv pip", f"PYTHON={venv.python}"],
+        cwd=first,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment,
+    )
+    assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-4000:]
+    venv.install(*others, editable=True)
     try:
         class_paths = {}
         for case in cases:
