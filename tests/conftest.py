@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 HARNESS = TEMPLATE / "{{cookiecutter.package_name}}" / "local-harness"
@@ -137,7 +138,6 @@ class SharedVenv:
         requirements = [
             f"openmetadata-ingestion{extras}=={release}",
             "dbt-core<1.12",  # see the generated constraints.txt
-            "cachetools",  # undeclared dependency of releases before 2.0
             "pytest>=8",
             "ruff>=0.6",
             "mypy>=1.10",
@@ -176,24 +176,16 @@ class SharedVenv:
             )
             marker.write_text("\n".join(self.requirements))
 
-    def install(self, *projects: Path, editable: bool = False) -> None:
-        args: list[str] = []
+    def install(self, *projects: Path, editable: bool = False, deps: bool = True) -> None:
+        """Install ``projects`` afresh with what they declare beyond OpenMetadata (such as
+        the undeclared imports of older releases): what the venv has already is kept.
+        ``deps=False`` installs them alone, as ``pip install --no-deps`` does."""
+        args: list[str] = [] if deps else ["--no-deps"]
         for project in projects:
+            with (project / "pyproject.toml").open("rb") as file:
+                args += ["--reinstall-package", tomllib.load(file)["project"]["name"]]
             args += ["-e", str(project)] if editable else [str(project)]
-        subprocess.run(
-            [
-                uv_executable(),
-                "pip",
-                "install",
-                "--quiet",
-                "--no-deps",
-                "--reinstall",
-                "--python",
-                str(self.python),
-                *args,
-            ],
-            check=True,
-        )
+        subprocess.run([uv_executable(), "pip", "install", "--quiet", "--python", str(self.python), *args], check=True)
 
     def run(
         self, *args: str, cwd: Path, timeout: float = 900, env: dict[str, str] | None = None

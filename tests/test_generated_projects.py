@@ -2,8 +2,10 @@
 
 Every project of a release is installed into ONE shared virtualenv (importing
 ``metadata`` costs seconds per interpreter), then each runs its own test suite, the
-local run of each of its workflow configs and its lint, format and type checks, in a
-single interpreter start (tests/scripts/project_check.py), two projects at a time.
+local run of each of its workflow configs, OpenMetadata's own ``metadata ingest -c``
+against the stand-in as ``make stand-in`` serves it, and its lint, format and type
+checks, in a single interpreter start (tests/scripts/project_check.py), two projects at
+a time.
 
 The matrix covers every value of every choice and the combinations that interact:
 every service type a release has, with the default client style (rest_api) on the
@@ -109,6 +111,8 @@ RELEASES: tuple[str, ...] = (
     if os.environ.get("TEMPLATE_RELEASES")
     else (OLDEST_RELEASE, NEWEST_RELEASE)
 )
+
+LATEST = max(RELEASES, key=lambda release: tuple(int(part) for part in release.split(".")))
 
 
 def _matrix(release: str) -> list[Generated]:
@@ -224,6 +228,36 @@ def test_local_run_creates_the_entities_of_the_service_type(release_outcomes: Re
 
 
 @pytest.mark.parametrize("case", MATRIX, ids=[case.id for case in MATRIX])
+def test_openmetadata_cli_creates_what_the_local_run_creates(
+    release_outcomes: ReleaseOutcomes, case: Generated
+) -> None:
+    """``metadata ingest -c connector.yaml`` against ``make stand-in``'s server: every entity
+    of the local run, and no other under the service, read back by list and by name."""
+    outcome = release_outcomes(case.release)[1][case.id]
+    cli = outcome.check.get("cli")
+    assert cli is not None, outcome.output
+    assert cli["exit"] == "ok", outcome.output
+    read_back = cli["read_back"]
+    assert read_back["listed"] == read_back["expected"]
+    assert read_back["not_found"] == []
+
+
+DELETION_CASES = [case for case in MATRIX if case.service_type == "database" and case.client_style == "plain"]
+
+
+@pytest.mark.parametrize("case", DELETION_CASES, ids=[case.id for case in DELETION_CASES])
+def test_openmetadata_cli_soft_deletes_a_table_the_system_no_longer_has(
+    release_outcomes: ReleaseOutcomes, case: Generated
+) -> None:
+    """A second ``metadata ingest -c`` without one table: that table, and only it, is
+    soft-deleted (hidden from default reads, still there with ``include=all``)."""
+    outcome = release_outcomes(case.release)[1][case.id]
+    deletion = outcome.check["cli"]["deletion"]
+    assert deletion["exit"] == "ok", outcome.output
+    assert deletion["deleted"] == deletion["hidden"] == [deletion["removed"]]
+
+
+@pytest.mark.parametrize("case", MATRIX, ids=[case.id for case in MATRIX])
 def test_generated_project_is_lint_format_and_type_clean(release_outcomes: ReleaseOutcomes, case: Generated) -> None:
     outcome = release_outcomes(case.release)[1][case.id]
     lint = outcome.check.get("lint")
@@ -323,16 +357,16 @@ def _cli_against_stand_in(
     return completed, output
 
 
-def _newest_plain_database(outcomes: dict[str, Outcome]) -> Path:
-    case = next(c for c in MATRIX if c.release == NEWEST_RELEASE and c.client_style == "plain" and not c.odd_text)
+def _plain_database(outcomes: dict[str, Outcome]) -> Path:
+    case = next(c for c in MATRIX if c.release == LATEST and c.client_style == "plain" and not c.odd_text)
     return outcomes[case.id].project
 
 
 def test_openmetadata_cli_ingests_against_the_stand_in(release_outcomes: ReleaseOutcomes) -> None:
     """OpenMetadata's own ``metadata ingest -c`` against ``make stand-in``, with the token
     the stand-in prints at start-up."""
-    venv, outcomes = release_outcomes(NEWEST_RELEASE)
-    project = _newest_plain_database(outcomes)
+    venv, outcomes = release_outcomes(LATEST)
+    project = _plain_database(outcomes)
     token = venv.run("-c", "from local_harness.auth import local_token; print(local_token())", cwd=project)
     completed, output = _cli_against_stand_in(venv, project, {"OPENMETADATA_JWT_TOKEN": token.stdout.strip()})
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
@@ -345,8 +379,8 @@ def test_openmetadata_cli_without_a_token_is_refused_like_a_server_refuses_it(
 ) -> None:
     """With OPENMETADATA_JWT_TOKEN unset the client sends ``${OPENMETADATA_JWT_TOKEN}``:
     a server answers 401 and the run fails; so does the stand-in."""
-    venv, outcomes = release_outcomes(NEWEST_RELEASE)
-    completed, _ = _cli_against_stand_in(venv, _newest_plain_database(outcomes), {})
+    venv, outcomes = release_outcomes(LATEST)
+    completed, _ = _cli_against_stand_in(venv, _plain_database(outcomes), {})
     assert completed.returncode != 0
     assert "Not Authorized" in completed.stdout + completed.stderr
 
@@ -356,11 +390,12 @@ def test_a_project_for_another_release_fails_locally_like_against_its_server(
 ) -> None:
     """A 1.9 project installed next to the 2.0 client (``pip install --no-deps .`` as the
     Dockerfile does): the local run answers as a 1.9 server, which refuses that client."""
-    venv, _ = release_outcomes(NEWEST_RELEASE)
-    baked = bake(tmp_path, client_style="plain", openmetadata_version="1.9.17.6", package_name="acme-old")
+    venv, _ = release_outcomes(LATEST)
+    targeted = "1.9.17.6" if not LATEST.startswith("1.9.") else OLDEST_RELEASE
+    baked = bake(tmp_path, client_style="plain", openmetadata_version=targeted, package_name="acme-old")
     assert baked.returncode == 0, baked.stderr
-    venv.install(baked.project)
+    venv.install(baked.project, deps=False)
     completed = venv.run("-m", "local_harness", "run", "connector.yaml", cwd=baked.project)
     assert completed.returncode == 2, completed.stdout + completed.stderr
-    assert "1.9.17.6" in completed.stdout and "2.0.6" in completed.stdout
+    assert targeted in completed.stdout and LATEST in completed.stdout
     assert "Traceback" not in completed.stdout
