@@ -301,7 +301,7 @@ def test_editable_installs_import_from_the_edited_sources(release: str, release_
         for class_path, project in class_paths.items():
             assert Path(files[class_path]).is_relative_to(project / "src"), (class_path, files[class_path])
     finally:
-        venv.install(*projects.values())  # leave the regular installs for other tests
+        venv.install(*projects.values(), first / "local-harness")  # regular installs again, for other tests
 
 
 # --- OpenMetadata's own CLI against `make stand-in` ---------------------------------------------
